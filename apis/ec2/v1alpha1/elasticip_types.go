@@ -21,9 +21,9 @@ var (
 // ElasticIPParameters are the configurable fields of an Elastic IP address.
 // All but tags are create-only: they are sent when the address is allocated.
 // +kubebuilder:validation:XValidation:rule="!has(self.address) || has(self.publicIpv4Pool)",message="address (bring your own IP) needs publicIpv4Pool, the pool it comes from"
-// +kubebuilder:validation:XValidation:rule="(has(self.publicIpv4Pool) ? self.publicIpv4Pool : '') == (has(oldSelf.publicIpv4Pool) ? oldSelf.publicIpv4Pool : '')",message="publicIpv4Pool is create-only and cannot be changed; create a new ElasticIP instead"
-// +kubebuilder:validation:XValidation:rule="(has(self.networkBorderGroup) ? self.networkBorderGroup : '') == (has(oldSelf.networkBorderGroup) ? oldSelf.networkBorderGroup : '')",message="networkBorderGroup is create-only and cannot be changed; create a new ElasticIP instead"
-// +kubebuilder:validation:XValidation:rule="(has(self.address) ? self.address : '') == (has(oldSelf.address) ? oldSelf.address : '')",message="address is create-only and cannot be changed; create a new ElasticIP instead"
+// +kubebuilder:validation:XValidation:rule="(has(self.publicIpv4Pool) == has(oldSelf.publicIpv4Pool) && (!has(self.publicIpv4Pool) || self.publicIpv4Pool == oldSelf.publicIpv4Pool))",message="publicIpv4Pool is create-only and cannot be changed; create a new ElasticIP instead"
+// +kubebuilder:validation:XValidation:rule="(has(self.networkBorderGroup) == has(oldSelf.networkBorderGroup) && (!has(self.networkBorderGroup) || self.networkBorderGroup == oldSelf.networkBorderGroup))",message="networkBorderGroup is create-only and cannot be changed; create a new ElasticIP instead"
+// +kubebuilder:validation:XValidation:rule="(has(self.address) == has(oldSelf.address) && (!has(self.address) || self.address == oldSelf.address))",message="address is create-only and cannot be changed; create a new ElasticIP instead"
 type ElasticIPParameters struct {
 	// Region of the address, for example us-east-1. Create-only.
 	// +kubebuilder:validation:Pattern=`^[a-z]{2}(-[a-z]+)+-[0-9]+$`
