@@ -1,0 +1,165 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package ec2sim
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"net/netip"
+	"sort"
+	"time"
+)
+
+// A regionKey names the state of one account (access key) in one region.
+type regionKey struct {
+	account, region string
+}
+
+// A regionState is everything one account owns in one region. The server's
+// mutex guards it.
+type regionState struct {
+	key     regionKey
+	ownerID string
+	zones   []zone
+
+	vpcs        map[string]*vpc
+	subnets     map[string]*subnet
+	addresses   map[string]*address
+	publicIPs   map[string]string // public IP to allocation ID
+	natGateways map[string]*natGateway
+	routeTables map[string]*routeTable
+	// tokens maps a CreateNatGateway ClientToken to its gateway. A token
+	// lives as long as its gateway is listed.
+	tokens map[string]*natGateway
+	// nextEvent is the earliest scheduled transition; advance does nothing
+	// before it.
+	nextEvent time.Time
+}
+
+func newRegionState(k regionKey) *regionState {
+	return &regionState{
+		key:         k,
+		ownerID:     accountID(k.account),
+		zones:       zonesOf(k.region),
+		vpcs:        map[string]*vpc{},
+		subnets:     map[string]*subnet{},
+		addresses:   map[string]*address{},
+		publicIPs:   map[string]string{},
+		natGateways: map[string]*natGateway{},
+		routeTables: map[string]*routeTable{},
+		tokens:      map[string]*natGateway{},
+	}
+}
+
+// accountID derives a stable 12-digit account ID from an access key.
+func accountID(accessKey string) string {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(accessKey))
+	return fmt.Sprintf("%012d", h.Sum64()%1_000_000_000_000)
+}
+
+// schedule makes sure advance runs again at t.
+func (r *regionState) schedule(t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	if r.nextEvent.IsZero() || t.Before(r.nextEvent) {
+		r.nextEvent = t
+	}
+}
+
+// newID returns prefix-<17 hex digits> not yet used in the region.
+func (r *regionState) newID(prefix string) string {
+	for {
+		id := fmt.Sprintf("%s-%016x%x", prefix, rand.Uint64(), rand.IntN(16))
+		if !r.idUsed(id) {
+			return id
+		}
+	}
+}
+
+func (r *regionState) idUsed(id string) bool {
+	if _, ok := r.vpcs[id]; ok {
+		return true
+	}
+	if _, ok := r.subnets[id]; ok {
+		return true
+	}
+	if _, ok := r.addresses[id]; ok {
+		return true
+	}
+	if _, ok := r.natGateways[id]; ok {
+		return true
+	}
+	_, ok := r.routeTables[id]
+	return ok
+}
+
+// newPublicIP returns an unused address in 198.18.0.0/15, the range kept
+// for benchmarks, so it never routes anywhere.
+func (r *regionState) newPublicIP() string {
+	for {
+		n := rand.Uint32N(1 << 17)
+		ip := fmt.Sprintf("198.%d.%d.%d", 18+n>>16, (n>>8)&0xff, n&0xff)
+		if n&0xff == 0 || n&0xff == 255 {
+			continue
+		}
+		if _, ok := r.publicIPs[ip]; !ok {
+			return ip
+		}
+	}
+}
+
+// tagMap holds the tags of one resource.
+type tagMap map[string]string
+
+type tagXML struct {
+	Key   string `xml:"key"`
+	Value string `xml:"value"`
+}
+
+func (t tagMap) xml() set[tagXML] {
+	keys := make([]string, 0, len(t))
+	for k := range t {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := set[tagXML]{Items: make([]tagXML, 0, len(keys))}
+	for _, k := range keys {
+		out.Items = append(out.Items, tagXML{Key: k, Value: t[k]})
+	}
+	return out
+}
+
+func (t tagMap) copy() map[string]string {
+	out := make(map[string]string, len(t))
+	for k, v := range t {
+		out[k] = v
+	}
+	return out
+}
+
+func newTags(in []tagInput) tagMap {
+	t := tagMap{}
+	for _, tag := range in {
+		t[tag.Key] = tag.Value
+	}
+	return t
+}
+
+// sortedKeys returns the keys of a map of objects, sorted.
+func sortedKeys[T any](m map[string]T) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// prefixContains reports whether inner lies within outer.
+func prefixContains(outer, inner netip.Prefix) bool {
+	return outer.Bits() <= inner.Bits() && outer.Contains(inner.Addr())
+}
