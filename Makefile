@@ -1,0 +1,60 @@
+# egresskit: a Crossplane provider and composition function that keep AWS
+# NAT-gateway egress alive.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+GO            ?= go
+GOLANGCI_LINT ?= $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+BIN_DIR       := $(CURDIR)/bin
+VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.0.0-dev)
+LDFLAGS       := -s -w -X github.com/egresskit/provider-aws-egress/internal/version.Version=$(VERSION)
+
+.DEFAULT_GOAL := help
+
+##@ Development
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_.-]+:.*##/ {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2} /^##@/ {printf "\n%s\n", substr($$0, 5)}' $(MAKEFILE_LIST)
+
+.PHONY: generate
+generate: ## Generate deepcopy and managed-resource methods, resolvers and CRDs.
+	$(GO) generate ./apis/... ./internal/function/input/...
+	$(GO) mod tidy
+
+.PHONY: check-diff
+check-diff: generate ## Fail when generated files or go.mod are stale.
+	@if [ -n "$$(git status --porcelain)" ]; then \
+		echo "generated files are stale: run 'make generate' and commit the result"; \
+		git status --porcelain; git --no-pager diff --stat; exit 1; \
+	fi
+
+.PHONY: build
+build: ## Build the provider, function and ec2sim binaries into bin/.
+	@mkdir -p $(BIN_DIR)
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN_DIR)/ ./cmd/...
+
+.PHONY: lint
+lint: ## Run go vet and golangci-lint.
+	$(GO) vet ./...
+	$(GOLANGCI_LINT) run ./...
+
+.PHONY: test
+test: ## Run every test: unit, simulator, CRD validation and end to end.
+	$(GO) test -count=1 -timeout 60m ./...
+
+.PHONY: bench
+bench: ## Run the benchmarks and print their figures.
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+.PHONY: reviewable
+reviewable: generate lint test ## Generate, lint and test: run before a pull request.
+
+.PHONY: run
+run: ## Run the provider out of cluster against the current kubeconfig.
+	$(GO) run ./cmd/provider --debug
+
+.PHONY: demo
+demo: ## Show a NAT gateway healed after an out-of-band deletion, on a local control plane.
+	$(GO) run ./cmd/demo
