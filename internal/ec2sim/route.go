@@ -122,19 +122,40 @@ func createRouteTable(c *call) (any, *APIError) {
 	if err := checkTags(tags); err != nil {
 		return nil, err
 	}
+	token := c.q.opt("ClientToken")
 	v, err := c.r.lookupVpc(vpcID)
 	if err != nil {
 		return nil, err
+	}
+	hash := c.p.canonical("Action", "Version", "ClientToken", "DryRun")
+	if prev, ok := c.r.routeTableTokens[token]; ok && token != "" {
+		if prev.hash != hash {
+			return nil, clientError(codeIdempotentParameterMismatch, "The request uses the same client token as a previous, but non-identical request.")
+		}
+		if err := c.ready(); err != nil {
+			return nil, err
+		}
+		if t, ok := c.r.routeTables[prev.id]; ok {
+			return routeTableOutput(token, c.r.routeTableXML(t)), nil
+		}
 	}
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
 	t := c.r.newRouteTable(v, false)
 	t.tags = newTags(tags)
+	if token != "" {
+		c.r.routeTableTokens[token] = tokenEntry{id: t.id, hash: hash}
+	}
+	return routeTableOutput(token, c.r.routeTableXML(t)), nil
+}
+
+func routeTableOutput(token string, t routeTableXML) any {
 	return &struct {
 		requestIDField
-		RouteTable routeTableXML `xml:"routeTable"`
-	}{RouteTable: c.r.routeTableXML(t)}, nil
+		ClientToken string        `xml:"clientToken,omitempty"`
+		RouteTable  routeTableXML `xml:"routeTable"`
+	}{ClientToken: token, RouteTable: t}
 }
 
 func describeRouteTables(c *call) (any, *APIError) {

@@ -33,6 +33,8 @@ type regionState struct {
 	// tokens maps a CreateNatGateway ClientToken to its gateway. A token
 	// lives as long as its gateway is listed.
 	tokens map[string]*natGateway
+	// routeTableTokens maps a CreateRouteTable ClientToken to its table.
+	routeTableTokens map[string]tokenEntry
 	// nextEvent is the earliest scheduled transition; advance does nothing
 	// before it.
 	nextEvent time.Time
@@ -50,7 +52,15 @@ func newRegionState(k regionKey) *regionState {
 		natGateways: map[string]*natGateway{},
 		routeTables: map[string]*routeTable{},
 		tokens:      map[string]*natGateway{},
+
+		routeTableTokens: map[string]tokenEntry{},
 	}
+}
+
+// A tokenEntry remembers the resource a ClientToken created and a digest of
+// the request's parameters.
+type tokenEntry struct {
+	id, hash string
 }
 
 // accountID derives a stable 12-digit account ID from an access key.
