@@ -1,0 +1,205 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package natgateway
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/statemetrics"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/controller/follow"
+)
+
+// Defaults of the settings Setup accepts as Options.
+const (
+	// DefaultShortPollInterval is how soon a gateway in transition (pending,
+	// deleting, or with an address being associated or assigned) is observed
+	// again.
+	DefaultShortPollInterval = 5 * time.Second
+	// DefaultFailedBackoffBase is the wait before the first failed gateway is
+	// replaced; it doubles for every further failed gateway in a row.
+	DefaultFailedBackoffBase = 30 * time.Second
+	// DefaultFailedBackoffMax caps the wait between failed gateways.
+	DefaultFailedBackoffMax = 30 * time.Minute
+)
+
+var _ managed.TypedExternalClient[*v1alpha1.NATGateway] = &external{}
+
+// A ClientFactory returns an EC2 client for a managed resource in a region,
+// with the credentials and endpoint of its provider configuration.
+type ClientFactory interface {
+	ClientFor(ctx context.Context, mg resource.ModernManaged, region string) (ec2client.API, error)
+}
+
+type settings struct {
+	shortPoll time.Duration
+	backoff   backoff
+}
+
+// An Option changes how the NATGateway controller behaves.
+type Option func(*settings)
+
+// WithShortPollInterval sets how soon a gateway in transition is observed
+// again. The provider's poll interval still applies when it is shorter.
+func WithShortPollInterval(d time.Duration) Option {
+	return func(s *settings) { s.shortPoll = d }
+}
+
+// WithFailedBackoff sets the wait before a failed gateway is replaced: base
+// for the first, doubling for every further failed gateway in a row, at most
+// maxWait.
+func WithFailedBackoff(base, maxWait time.Duration) Option {
+	return func(s *settings) { s.backoff = backoff{base: base, max: maxWait} }
+}
+
+// SetupGated adds the NATGateway controller once the NATGateway and ElasticIP
+// CRDs are served: the controller watches ElasticIPs to follow a replaced
+// address. A failed setup panics, so a missing controller cannot go unnoticed.
+func SetupGated(mgr ctrl.Manager, o controller.Options, ec ClientFactory) error {
+	o.Gate.Register(func() {
+		if err := Setup(mgr, o, ec); err != nil {
+			panic(errors.Wrap(err, "cannot setup NATGateway controller"))
+		}
+	}, v1alpha1.NATGatewayGroupVersionKind, v1alpha1.ElasticIPGroupVersionKind)
+	return nil
+}
+
+// Setup adds a controller that reconciles NATGateway managed resources.
+func Setup(mgr ctrl.Manager, o controller.Options, ec ClientFactory, opts ...Option) error {
+	name := managed.ControllerName(v1alpha1.NATGatewayGroupKind)
+	s := settings{
+		shortPoll: DefaultShortPollInterval,
+		backoff:   backoff{base: DefaultFailedBackoffBase, max: DefaultFailedBackoffMax},
+	}
+	for _, fn := range opts {
+		fn(&s)
+	}
+
+	//nolint:staticcheck // crossplane-runtime's event.APIRecorder takes the old events API recorder; see crossplane/crossplane#7152.
+	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name), o.EventFilterFunctions...)
+
+	ropts := []managed.ReconcilerOption{
+		managed.WithTypedExternalConnector[*v1alpha1.NATGateway](&connector{
+			usage:       resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{}),
+			clients:     ec,
+			record:      recorder,
+			recreations: recreationsTotal,
+			backoff:     s.backoff,
+			now:         time.Now,
+		}),
+		// The external name is the ID EC2 assigns, set by Create.
+		managed.WithInitializers(),
+		// Create is idempotent through its ClientToken, so a crash between
+		// Create and the write of the external name is safe to retry.
+		managed.WithDeterministicExternalName(true),
+		managed.WithReferenceResolver(follow.NewReferenceResolver(mgr.GetClient())),
+		managed.WithLogger(o.Logger.WithValues("controller", name)),
+		managed.WithRecorder(recorder),
+		managed.WithPollInterval(o.PollInterval),
+		managed.WithPollIntervalHook(poller{short: s.shortPoll, backoff: s.backoff, now: time.Now}.interval),
+	}
+	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {
+		ropts = append(ropts, managed.WithManagementPolicies())
+	}
+	if o.Features.Enabled(feature.EnableAlphaChangeLogs) {
+		ropts = append(ropts, managed.WithChangeLogger(o.ChangeLogOptions.ChangeLogger))
+	}
+	if o.MetricOptions != nil {
+		ropts = append(ropts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
+	}
+	if o.MetricOptions != nil && o.MetricOptions.MRStateMetrics != nil {
+		smr := statemetrics.NewMRStateRecorder(mgr.GetClient(), o.Logger, o.MetricOptions.MRStateMetrics, &v1alpha1.NATGatewayList{}, o.MetricOptions.PollStateMetricInterval)
+		if err := mgr.Add(smr); err != nil {
+			return errors.Wrap(err, "cannot register MR state metrics recorder for kind v1alpha1.NATGatewayList")
+		}
+	}
+
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.NATGateway{}, indexElasticIPRefs, elasticIPRefs); err != nil {
+		return errors.Wrap(err, "cannot index NATGateways by the ElasticIPs they reference")
+	}
+
+	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), ropts...)
+
+	return ctrl.NewControllerManagedBy(mgr).
+		Named(name).
+		WithOptions(o.ForControllerRuntime()).
+		WithEventFilter(resource.DesiredStateChanged()).
+		For(&v1alpha1.NATGateway{}).
+		Watches(&v1alpha1.ElasticIP{},
+			handler.EnqueueRequestsFromMapFunc(enqueueReferencing(mgr.GetClient())),
+			builder.WithPredicates(externalNameChanged())).
+		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
+}
+
+// A connector produces an external client for a NATGateway.
+type connector struct {
+	usage       resource.ModernTracker
+	clients     ClientFactory
+	record      event.Recorder
+	recreations *prometheus.CounterVec
+	backoff     backoff
+	now         func() time.Time
+}
+
+// Connect tracks the use of the NATGateway's provider configuration, then
+// gets an EC2 client for the NATGateway's region.
+func (c *connector) Connect(ctx context.Context, cr *v1alpha1.NATGateway) (managed.TypedExternalClient[*v1alpha1.NATGateway], error) {
+	if err := c.usage.Track(ctx, cr); err != nil {
+		return nil, errors.Wrap(err, "cannot track ProviderConfig usage")
+	}
+	api, err := c.clients.ClientFor(ctx, cr, cr.Spec.ForProvider.Region)
+	if err != nil {
+		return nil, errors.Wrap(err, "cannot get EC2 client")
+	}
+	return &external{
+		client:      api,
+		record:      c.record,
+		recreations: c.recreations,
+		backoff:     c.backoff,
+		now:         c.now,
+	}, nil
+}
+
+// An external observes, creates, updates and deletes the NAT gateway of one
+// NATGateway. It serves a single reconcile.
+type external struct {
+	client      ec2client.API
+	record      event.Recorder
+	recreations *prometheus.CounterVec
+	backoff     backoff
+	now         func() time.Time
+
+	// found is set by Observe when it reports that the gateway named by the
+	// external name no longer exists; Create reads it to record the healing.
+	found *found
+}
+
+// found describes a gateway that Observe reported as gone.
+type found struct {
+	// id of the gone gateway: the external name at the time.
+	id string
+	// state it was found in: one of the v1alpha1.FoundState constants.
+	state string
+}
+
+// Disconnect does nothing: the EC2 client holds no connection to release.
+func (e *external) Disconnect(_ context.Context) error {
+	return nil
+}

@@ -1,0 +1,152 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package natgateway
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
+)
+
+// Reasons of the events the controller emits.
+const (
+	reasonGatewayDeleted event.Reason = "GatewayDeleted"
+	reasonGatewayFailed  event.Reason = "GatewayFailed"
+	reasonRecreated      event.Reason = "Recreated"
+	reasonAdopted        event.Reason = "Adopted"
+	reasonReplacing      event.Reason = "Replacing"
+	reasonDuplicates     event.Reason = "DuplicateGateways"
+)
+
+// Observe reports whether the gateway named by the external name exists and
+// matches the spec, and sets the Ready condition. It calls no EC2 API that
+// changes anything.
+//
+// A gateway EC2 reports deleted, or no longer knows, does not exist, so the
+// reconciler creates it again; so does a failed gateway once its backoff has
+// elapsed, unless spec.onFailed is Report. While the NATGateway itself is
+// being deleted, any gateway that is not yet deleted exists, so the finalizer
+// stays until EC2 is done.
+func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (managed.ExternalObservation, error) {
+	e.found = nil
+	deleting := meta.WasDeleted(cr)
+
+	h, err := healing.Get(cr)
+	if err != nil && !deleting {
+		return managed.ExternalObservation{}, err
+	}
+
+	id := meta.GetExternalName(cr)
+	if id == "" {
+		cr.Status.AtProvider = v1alpha1.NATGatewayObservation{Healing: h}
+		return managed.ExternalObservation{ResourceExists: false}, nil
+	}
+
+	gw, err := e.describe(ctx, id)
+	if err != nil {
+		return managed.ExternalObservation{}, errors.Wrapf(err, "cannot describe NAT gateway %s", id)
+	}
+	if gw == nil {
+		// Purged: EC2 forgets a deleted or failed gateway after about an hour.
+		cr.Status.AtProvider = v1alpha1.NATGatewayObservation{Healing: h}
+		e.found = &found{id: id, state: v1alpha1.FoundStateNotFound}
+		return managed.ExternalObservation{ResourceExists: false}, nil
+	}
+
+	cr.Status.AtProvider = generateObservation(*gw)
+	cr.Status.AtProvider.Healing = h
+
+	switch gw.State {
+	case types.NatGatewayStateDeleted:
+		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("NAT gateway %s is deleted", id)))
+		e.found = &found{id: id, state: v1alpha1.FoundStateDeleted}
+		if computeDrift(cr).replace {
+			e.found.state = v1alpha1.FoundStateReplaced
+		} else if !deleting {
+			e.record.Event(cr, event.Warning(reasonGatewayDeleted, errors.Errorf("NAT gateway %s was deleted outside Crossplane; creating a new one", id)))
+		}
+		return managed.ExternalObservation{ResourceExists: false}, nil
+
+	case types.NatGatewayStateDeleting:
+		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("NAT gateway %s is deleting", id)))
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+
+	case types.NatGatewayStatePending:
+		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("NAT gateway %s is pending", id)))
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+
+	case types.NatGatewayStateFailed:
+		return e.observeFailed(cr, h, deleting)
+
+	case types.NatGatewayStateAvailable:
+		cr.SetConditions(xpv2.Available())
+		if deleting {
+			return managed.ExternalObservation{ResourceExists: true}, nil
+		}
+		d := computeDrift(cr)
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: d.upToDate(), Diff: d.diff()}, nil
+	}
+
+	cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("NAT gateway %s is in unknown state %q", id, gw.State)))
+	return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+}
+
+// observeFailed reports a failed gateway: it exists, unless it is to be
+// replaced now.
+func (e *external) observeFailed(cr *v1alpha1.NATGateway, h *v1alpha1.Healing, deleting bool) (managed.ExternalObservation, error) {
+	id := meta.GetExternalName(cr)
+	obs := cr.Status.AtProvider
+	failure := fmt.Sprintf("NAT gateway %s failed: %s: %s", id, aws.ToString(obs.FailureCode), aws.ToString(obs.FailureMessage))
+
+	if aws.ToString(cr.Spec.OnFailed) == v1alpha1.OnFailedReport {
+		cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; spec.onFailed is Report, so it is not replaced"))
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+	}
+	cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; it is replaced with exponential backoff"))
+	if deleting {
+		return managed.ExternalObservation{ResourceExists: true}, nil
+	}
+
+	at, err := e.backoff.replaceAt(cr, h)
+	if err != nil {
+		return managed.ExternalObservation{}, err
+	}
+	if e.now().Before(at) {
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+	}
+	e.record.Event(cr, event.Warning(reasonGatewayFailed, errors.New(failure+"; creating a new one")))
+	e.found = &found{id: id, state: v1alpha1.FoundStateFailed}
+	return managed.ExternalObservation{ResourceExists: false}, nil
+}
+
+// describe returns the gateway with the given ID, or nil when EC2 does not
+// know it (an error or an empty answer, depending on the endpoint).
+func (e *external) describe(ctx context.Context, id string) (*types.NatGateway, error) {
+	out, err := e.client.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{id}})
+	if ec2client.IsNATGatewayNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range out.NatGateways {
+		if aws.ToString(out.NatGateways[i].NatGatewayId) == id {
+			return &out.NatGateways[i], nil
+		}
+	}
+	return nil, nil
+}

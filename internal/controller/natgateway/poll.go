@@ -1,0 +1,58 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package natgateway
+
+import (
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
+)
+
+// A poller decides how soon a NATGateway is observed again after a
+// successful reconcile.
+type poller struct {
+	short   time.Duration
+	backoff backoff
+	now     func() time.Time
+}
+
+// interval returns the wait before the next observation of mg: short while
+// the gateway is pending, deleting or changing an address; the rest of the
+// backoff (at most poll) while a failed gateway waits to be replaced; poll
+// otherwise. It reads the observation Observe just wrote to the status.
+func (p poller) interval(mg resource.Managed, poll time.Duration) time.Duration {
+	cr, ok := mg.(*v1alpha1.NATGateway)
+	if !ok {
+		return poll
+	}
+	short := min(p.short, poll)
+	obs := cr.Status.AtProvider
+	switch aws.ToString(obs.State) {
+	case v1alpha1.NATGatewayStatePending, v1alpha1.NATGatewayStateDeleting:
+		return short
+	case v1alpha1.NATGatewayStateFailed:
+		if aws.ToString(cr.Spec.OnFailed) == v1alpha1.OnFailedReport {
+			return poll
+		}
+		h, err := healing.Get(cr)
+		if err != nil {
+			return poll
+		}
+		at, err := p.backoff.replaceAt(cr, h)
+		if err != nil {
+			return poll
+		}
+		return min(max(at.Sub(p.now()), short), poll)
+	}
+	if slices.ContainsFunc(obs.Addresses, inTransition) {
+		return short
+	}
+	return poll
+}

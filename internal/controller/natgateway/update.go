@@ -1,0 +1,147 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package natgateway
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+)
+
+// Update brings the available gateway observed by Observe in line with the
+// spec. A gateway whose primary Elastic IP address no longer matches is
+// deleted, to be created again with the new address once EC2 reports it
+// deleted. Otherwise tags are made to match exactly (aws: tags aside), and
+// one address change is requested: EC2 refuses a second while the first is
+// in progress, so the next reconcile makes the next.
+func (e *external) Update(ctx context.Context, cr *v1alpha1.NATGateway) (managed.ExternalUpdate, error) {
+	id := meta.GetExternalName(cr)
+	d := computeDrift(cr)
+
+	if d.replace {
+		return managed.ExternalUpdate{}, e.replace(ctx, cr, d)
+	}
+	if err := e.updateTags(ctx, id, d); err != nil {
+		return managed.ExternalUpdate{}, err
+	}
+	addrs, err := e.updateAddresses(ctx, id, d)
+	if err != nil {
+		return managed.ExternalUpdate{}, err
+	}
+	// Show the change EC2 just accepted, so the next observation comes soon.
+	cr.Status.AtProvider.Addresses = mergeAddresses(cr.Status.AtProvider.Addresses, generateAddresses(addrs))
+	return managed.ExternalUpdate{}, nil
+}
+
+// replace deletes a gateway whose primary address no longer matches the spec.
+func (e *external) replace(ctx context.Context, cr *v1alpha1.NATGateway, d drift) error {
+	id := meta.GetExternalName(cr)
+	_, err := e.client.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(id)})
+	if err != nil && !ec2client.IsNATGatewayNotFound(err) {
+		return errors.Wrapf(err, "cannot delete NAT gateway %s to replace it", id)
+	}
+	e.record.Event(cr, event.Normal(reasonReplacing, fmt.Sprintf("Deleting NAT gateway %s to replace it: its primary address is %s, the spec asks for %s", id, d.observed.PrimaryAllocationID, d.desired.PrimaryAllocationID)))
+	cr.Status.AtProvider.State = aws.String(v1alpha1.NATGatewayStateDeleting)
+	return nil
+}
+
+// updateTags creates and deletes tags of gateway id as d says.
+func (e *external) updateTags(ctx context.Context, id string, d drift) error {
+	if len(d.createTags) > 0 {
+		if _, err := e.client.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: ec2client.Tags(d.createTags)}); err != nil {
+			return errors.Wrapf(err, "cannot tag NAT gateway %s", id)
+		}
+	}
+	if len(d.deleteTags) > 0 {
+		tags := make([]types.Tag, 0, len(d.deleteTags))
+		for _, k := range d.deleteTags {
+			tags = append(tags, types.Tag{Key: aws.String(k)})
+		}
+		if _, err := e.client.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{id}, Tags: tags}); err != nil {
+			return errors.Wrapf(err, "cannot untag NAT gateway %s", id)
+		}
+	}
+	return nil
+}
+
+// updateAddresses requests the one address change of d, if any, and returns
+// the addresses EC2 reports changing.
+func (e *external) updateAddresses(ctx context.Context, id string, d drift) ([]types.NatGatewayAddress, error) {
+	switch {
+	case len(d.associate) > 0:
+		out, err := e.client.AssociateNatGatewayAddress(ctx, &ec2.AssociateNatGatewayAddressInput{NatGatewayId: aws.String(id), AllocationIds: d.associate})
+		if err != nil {
+			return nil, errors.Wrapf(err, "cannot associate Elastic IP addresses with NAT gateway %s", id)
+		}
+		return out.NatGatewayAddresses, nil
+	case len(d.disassociate) > 0:
+		for _, a := range d.disassociate {
+			if a == "" {
+				return nil, errors.Errorf("cannot disassociate an Elastic IP address from NAT gateway %s: EC2 reports no association ID for it", id)
+			}
+		}
+		out, err := e.client.DisassociateNatGatewayAddress(ctx, &ec2.DisassociateNatGatewayAddressInput{NatGatewayId: aws.String(id), AssociationIds: d.disassociate})
+		if err != nil {
+			return nil, errors.Wrapf(err, "cannot disassociate Elastic IP addresses from NAT gateway %s", id)
+		}
+		return out.NatGatewayAddresses, nil
+	case len(d.assign) > 0 || d.assignCount > 0:
+		in := &ec2.AssignPrivateNatGatewayAddressInput{NatGatewayId: aws.String(id), PrivateIpAddresses: d.assign}
+		if d.assignCount > 0 {
+			in.PrivateIpAddressCount = aws.Int32(d.assignCount)
+		}
+		out, err := e.client.AssignPrivateNatGatewayAddress(ctx, in)
+		if err != nil {
+			return nil, errors.Wrapf(err, "cannot assign private addresses to NAT gateway %s", id)
+		}
+		return out.NatGatewayAddresses, nil
+	case len(d.unassign) > 0:
+		out, err := e.client.UnassignPrivateNatGatewayAddress(ctx, &ec2.UnassignPrivateNatGatewayAddressInput{NatGatewayId: aws.String(id), PrivateIpAddresses: d.unassign})
+		if err != nil {
+			return nil, errors.Wrapf(err, "cannot unassign private addresses from NAT gateway %s", id)
+		}
+		return out.NatGatewayAddresses, nil
+	}
+	return nil, nil
+}
+
+// mergeAddresses replaces the addresses in as that changed says changed, by
+// allocation ID or private IP, and appends the new ones.
+func mergeAddresses(as, changed []v1alpha1.NATGatewayAddress) []v1alpha1.NATGatewayAddress {
+	for _, c := range changed {
+		i := indexAddress(as, c)
+		if i < 0 {
+			as = append(as, c)
+			continue
+		}
+		if c.IsPrimary == nil {
+			c.IsPrimary = as[i].IsPrimary
+		}
+		as[i] = c
+	}
+	return as
+}
+
+func indexAddress(as []v1alpha1.NATGatewayAddress, a v1alpha1.NATGatewayAddress) int {
+	for i := range as {
+		switch {
+		case a.AllocationID != nil && aws.ToString(as[i].AllocationID) == *a.AllocationID:
+			return i
+		case a.AllocationID == nil && a.PrivateIP != nil && aws.ToString(as[i].PrivateIP) == *a.PrivateIP:
+			return i
+		}
+	}
+	return -1
+}
