@@ -360,7 +360,6 @@ func (c *fakeClock) slept() []time.Duration {
 	return append([]time.Duration(nil), c.sleeps...)
 }
 
-
 // pathRecorder records the path of each request before passing it on.
 type pathRecorder struct {
 	mu    sync.Mutex
