@@ -1,0 +1,144 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+// Package elasticip reconciles ElasticIP managed resources: it allocates an
+// Elastic IP address, allocates a new one when the address is released
+// outside Crossplane, keeps its tags and releases it once nothing holds it.
+package elasticip
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/statemetrics"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+)
+
+// creationGracePeriod is how long after a successful Create a missing
+// address is taken for EC2's eventual consistency rather than a release.
+const creationGracePeriod = 30 * time.Second
+
+// A ClientFactory returns an EC2 client for a managed resource's provider
+// configuration and region.
+type ClientFactory interface {
+	ClientFor(ctx context.Context, mg resource.ModernManaged, region string) (ec2client.API, error)
+}
+
+// SetupGated adds the ElasticIP controller once its CRD is served.
+func SetupGated(mgr ctrl.Manager, o controller.Options, ec ClientFactory) error {
+	o.Gate.Register(func() {
+		if err := Setup(mgr, o, ec); err != nil {
+			panic(errors.Wrap(err, "cannot setup ElasticIP controller"))
+		}
+	}, v1alpha1.ElasticIPGroupVersionKind)
+	return nil
+}
+
+// Setup adds a controller that reconciles ElasticIP managed resources.
+func Setup(mgr ctrl.Manager, o controller.Options, ec ClientFactory) error {
+	name := managed.ControllerName(v1alpha1.ElasticIPGroupKind)
+	//nolint:staticcheck // event.NewAPIRecorder takes the record.EventRecorder that GetEventRecorderFor returns.
+	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name))
+
+	opts := append(lifecycleOptions(&connector{
+		usage:         resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{}),
+		clients:       ec,
+		recorder:      recorder,
+		reallocations: reallocations,
+	}),
+		managed.WithLogger(o.Logger.WithValues("controller", name)),
+		managed.WithRecorder(recorder),
+		managed.WithPollInterval(o.PollInterval),
+	)
+	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {
+		opts = append(opts, managed.WithManagementPolicies())
+	}
+	if o.Features.Enabled(feature.EnableAlphaChangeLogs) {
+		opts = append(opts, managed.WithChangeLogger(o.ChangeLogOptions.ChangeLogger))
+	}
+	if o.MetricOptions != nil {
+		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
+	}
+	if o.MetricOptions != nil && o.MetricOptions.MRStateMetrics != nil {
+		sr := statemetrics.NewMRStateRecorder(mgr.GetClient(), o.Logger, o.MetricOptions.MRStateMetrics, &v1alpha1.ElasticIPList{}, o.MetricOptions.PollStateMetricInterval)
+		if err := mgr.Add(sr); err != nil {
+			return errors.Wrap(err, "cannot register the ElasticIP state metrics recorder")
+		}
+	}
+
+	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.ElasticIPGroupVersionKind), opts...)
+
+	return ctrl.NewControllerManagedBy(mgr).
+		Named(name).
+		WithOptions(o.ForControllerRuntime()).
+		For(&v1alpha1.ElasticIP{}, builder.WithPredicates(resource.DesiredStateChanged())).
+		// An address held by a NAT gateway is released once the gateway is
+		// gone: reconcile it then rather than at the next backoff.
+		Watches(&v1alpha1.NATGateway{}, handler.EnqueueRequestsFromMapFunc(addressesOf), builder.WithPredicates(natGatewayGone())).
+		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
+}
+
+// lifecycleOptions are the reconciler options that decide how an ElasticIP
+// is created, named and deleted; Setup adds logging, metrics and policies.
+func lifecycleOptions(c *connector) []managed.ReconcilerOption {
+	return []managed.ReconcilerOption{
+		managed.WithTypedExternalConnector[*v1alpha1.ElasticIP](c),
+		// EC2 assigns the allocation ID, so the external name stays empty
+		// until Create sets it. Create is idempotent through the ownership
+		// tag, which makes a lost external name safe to recover from.
+		managed.WithInitializers(),
+		managed.WithDeterministicExternalName(true),
+		managed.WithCreationGracePeriod(creationGracePeriod),
+	}
+}
+
+// A connector connects to EC2 with an ElasticIP's provider configuration.
+type connector struct {
+	usage         resource.ModernTracker
+	clients       ClientFactory
+	recorder      event.Recorder
+	reallocations prometheus.Counter
+}
+
+// Connect tracks the use of the ElasticIP's provider configuration, then
+// returns a client for the EC2 API of the ElasticIP's region.
+func (c *connector) Connect(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.TypedExternalClient[*v1alpha1.ElasticIP], error) {
+	if err := c.usage.Track(ctx, cr); err != nil {
+		return nil, errors.Wrap(err, "cannot track ProviderConfig usage")
+	}
+	api, err := c.clients.ClientFor(ctx, cr, cr.Spec.ForProvider.Region)
+	if err != nil {
+		return nil, errors.Wrap(err, "cannot create EC2 client")
+	}
+	return &external{ec2: api, recorder: c.recorder, reallocations: c.reallocations, now: time.Now}, nil
+}
+
+var _ managed.TypedExternalClient[*v1alpha1.ElasticIP] = &external{}
+
+// An external observes and changes one Elastic IP address.
+type external struct {
+	ec2           ec2client.API
+	recorder      event.Recorder
+	reallocations prometheus.Counter
+	now           func() time.Time
+}
+
+// Disconnect does nothing: the EC2 client holds no connection of its own.
+func (e *external) Disconnect(_ context.Context) error {
+	return nil
+}

@@ -1,0 +1,247 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package elasticip
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/prometheus/client_golang/prometheus"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/test"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
+	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
+)
+
+// describeAddresses answers DescribeAddresses by allocation ID with
+// addresses, after checking that it was asked for id.
+func describeAddresses(t *testing.T, id string, addresses ...types.Address) func(context.Context, *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+	t.Helper()
+	return func(_ context.Context, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+		if diff := cmp.Diff(&ec2.DescribeAddressesInput{AllocationIds: []string{id}}, in, sdkOpts); diff != "" {
+			t.Errorf("DescribeAddresses(...): -want input, +got input:\n%s", diff)
+		}
+		return &ec2.DescribeAddressesOutput{Addresses: addresses}, nil
+	}
+}
+
+func describeAddressesError(err error) func(context.Context, *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+	return func(context.Context, *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+		return nil, err
+	}
+}
+
+func TestObserve(t *testing.T) {
+	observed := v1alpha1.ElasticIPObservation{
+		AllocationID:       aws.String(allocOld),
+		PublicIP:           aws.String(publicIP),
+		Domain:             aws.String("vpc"),
+		PublicIPv4Pool:     aws.String("amazon"),
+		NetworkBorderGroup: aws.String(region),
+		Tags:               ownedTags(nil),
+	}
+	associatedObs := observed
+	associatedObs.AssociationID = aws.String(assocID)
+	associatedObs.NetworkInterfaceID = aws.String(eni)
+	associatedObs.PrivateIPAddress = aws.String("10.0.1.10")
+
+	record := &v1alpha1.Healing{Recreations: 1, Last: &v1alpha1.HealingEvent{
+		PreviousID: allocOther, FoundState: v1alpha1.FoundStateNotFound, NewID: allocOld, Time: metav1.NewTime(t0),
+	}}
+	healed := metav1.ObjectMeta{}
+	if err := healing.Record(&healed, allocOther, v1alpha1.FoundStateNotFound, allocOld, t0); err != nil {
+		t.Fatal(err)
+	}
+	withHealed := withAnnotations(healed.GetAnnotations())
+	observedHealed := observed
+	observedHealed.Healing = record
+
+	justCreated := withAnnotations(map[string]string{meta.AnnotationKeyExternalCreateSucceeded: time.Now().Format(time.RFC3339)})
+
+	type want struct {
+		o        managed.ExternalObservation
+		diff     bool
+		cr       *v1alpha1.ElasticIP
+		warnings []string
+		err      error
+	}
+	cases := map[string]struct {
+		reason string
+		ec2    *fake.EC2
+		cr     *v1alpha1.ElasticIP
+		want   want
+	}{
+		"NoExternalName": {
+			reason: "An ElasticIP without an allocation ID has no address yet and EC2 is not asked.",
+			ec2:    &fake.EC2{},
+			cr:     elasticIP(),
+			want:   want{o: managed.ExternalObservation{ResourceExists: false}, cr: elasticIP()},
+		},
+		"DescribeError": {
+			reason: "An error describing the address is returned.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddressesError(errBoom)},
+			cr:     elasticIP(withExternalName(allocOld)),
+			want:   want{cr: elasticIP(withExternalName(allocOld)), err: errBoom},
+		},
+		"Released": {
+			reason: "An address EC2 does not know was released outside Crossplane: it does not exist, so it is allocated again, and a Warning names the old ID.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddressesError(apiError("InvalidAllocationID.NotFound"))},
+			cr:     elasticIP(withExternalName(allocOld)),
+			want: want{
+				o:        managed.ExternalObservation{ResourceExists: false},
+				cr:       elasticIP(withExternalName(allocOld)),
+				warnings: []string{"address " + allocOld + " no longer exists: it was released outside Crossplane"},
+			},
+		},
+		"ReleasedEmptyList": {
+			reason: "An address missing from EC2's answer was released, as when EC2 answers an empty list.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddresses(t, allocOld)},
+			cr:     elasticIP(withExternalName(allocOld)),
+			want: want{
+				o:        managed.ExternalObservation{ResourceExists: false},
+				cr:       elasticIP(withExternalName(allocOld)),
+				warnings: []string{"address " + allocOld + " no longer exists: it was released outside Crossplane"},
+			},
+		},
+		"NotYetListedAfterCreate": {
+			reason: "Right after Create, EC2 may not list the new address yet: that is not a release, so there is no Warning.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddressesError(apiError("InvalidAllocationID.NotFound"))},
+			cr:     elasticIP(withExternalName(allocOld), justCreated),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: false},
+				cr: elasticIP(withExternalName(allocOld), justCreated),
+			},
+		},
+		"Found": {
+			reason: "A listed address exists, is ready and is up to date when its tags match; its state fills status.atProvider.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddresses(t, allocOld, address(allocOld))},
+			cr:     elasticIP(withExternalName(allocOld)),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				cr: elasticIP(withExternalName(allocOld), withAtProvider(observed), withConditions(xpv2.Available())),
+			},
+		},
+		"FoundAssociated": {
+			reason: "The association, network interface and private address of an address a NAT gateway uses are reported.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddresses(t, allocOld, address(allocOld, withAssociation))},
+			cr:     elasticIP(withExternalName(allocOld)),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				cr: elasticIP(withExternalName(allocOld), withAtProvider(associatedObs), withConditions(xpv2.Available())),
+			},
+		},
+		"TagDrift": {
+			reason: "An address whose tags differ from the spec's and the ownership tags is not up to date.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddresses(t, allocOld, address(allocOld))},
+			cr:     elasticIP(withExternalName(allocOld), withTags(map[string]string{"team": "net"})),
+			want: want{
+				o:    managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false},
+				diff: true,
+				cr:   elasticIP(withExternalName(allocOld), withTags(map[string]string{"team": "net"}), withAtProvider(observed), withConditions(xpv2.Available())),
+			},
+		},
+		"AWSTagsIgnored": {
+			reason: "Tags beginning with aws: belong to AWS and never make the address out of date.",
+			ec2: &fake.EC2{MockDescribeAddresses: describeAddresses(t, allocOld,
+				address(allocOld, withAddressTags(withKey(ownedTags(nil), "aws:cloudformation:stack-name", "s"))))},
+			cr: elasticIP(withExternalName(allocOld)),
+			want: want{
+				o: managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				cr: elasticIP(withExternalName(allocOld), withConditions(xpv2.Available()), withAtProvider(func() v1alpha1.ElasticIPObservation {
+					o := observed
+					o.Tags = withKey(ownedTags(nil), "aws:cloudformation:stack-name", "s")
+					return o
+				}())),
+			},
+		},
+		"HealingMirrored": {
+			reason: "The healing record Create wrote into an annotation is mirrored into status.atProvider.healing.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddresses(t, allocOld, address(allocOld))},
+			cr:     elasticIP(withExternalName(allocOld), withHealed),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				cr: elasticIP(withExternalName(allocOld), withHealed, withAtProvider(observedHealed), withConditions(xpv2.Available())),
+			},
+		},
+		"HealingUnreadable": {
+			reason: "A healing record that cannot be read is an error, never silently dropped.",
+			ec2:    &fake.EC2{},
+			cr:     elasticIP(withExternalName(allocOld), withAnnotations(map[string]string{healing.AnnotationKey: "{"})),
+			want: want{
+				cr:  elasticIP(withExternalName(allocOld), withAnnotations(map[string]string{healing.AnnotationKey: "{"})),
+				err: cmpopts.AnyError,
+			},
+		},
+		"DeletingAssociated": {
+			reason: "While the ElasticIP is being deleted an address EC2 lists exists, associated or not, so the finalizer stays; readiness is not evaluated.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddresses(t, allocOld, address(allocOld, withAssociation))},
+			cr:     elasticIP(withExternalName(allocOld), withDeletionTimestamp()),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true},
+				cr: elasticIP(withExternalName(allocOld), withDeletionTimestamp(), withAtProvider(associatedObs)),
+			},
+		},
+		"DeletingReleased": {
+			reason: "While the ElasticIP is being deleted an address EC2 no longer lists is gone, without a Warning.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddressesError(apiError("InvalidAllocationID.NotFound"))},
+			cr:     elasticIP(withExternalName(allocOld), withDeletionTimestamp()),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: false},
+				cr: elasticIP(withExternalName(allocOld), withDeletionTimestamp()),
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			rec := &recorder{}
+			e := newExternal(tc.ec2, rec, prometheus.NewCounter(prometheus.CounterOpts{Name: "test"}))
+			got, err := e.Observe(context.Background(), tc.cr)
+			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("\n%s\nObserve(...): -want error, +got error:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.o, got, cmpopts.IgnoreFields(managed.ExternalObservation{}, "Diff")); diff != "" {
+				t.Errorf("\n%s\nObserve(...): -want, +got:\n%s", tc.reason, diff)
+			}
+			if (got.Diff != "") != tc.want.diff {
+				t.Errorf("\n%s\nObserve(...): Diff = %q, want a diff: %t", tc.reason, got.Diff, tc.want.diff)
+			}
+			if diff := cmp.Diff(tc.want.cr, tc.cr, test.EquateConditions()); diff != "" {
+				t.Errorf("\n%s\nObserve(...): -want managed resource, +got managed resource:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.warnings, messages(rec.events, event.TypeWarning)); diff != "" {
+				t.Errorf("\n%s\nObserve(...): -want Warning events, +got Warning events:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+// withKey returns m with k set to v.
+func withKey(m map[string]string, k, v string) map[string]string {
+	m[k] = v
+	return m
+}
+
+// messages returns the messages of the events of type t.
+func messages(events []event.Event, t event.Type) []string {
+	var out []string
+	for _, e := range events {
+		if e.Type == t {
+			out = append(out, e.Message)
+		}
+	}
+	return out
+}
