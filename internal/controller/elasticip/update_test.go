@@ -57,7 +57,7 @@ func TestUpdate(t *testing.T) {
 			}},
 		},
 		"CreateTagsError": {
-			reason: "An error writing tags is returned.",
+			reason:    "An error writing tags is returned.",
 			createErr: errBoom,
 			cr:        elasticIP(withExternalName(allocOld), withTags(map[string]string{"team": "net"}), observedTags(ownedTags(nil))),
 			want: want{
