@@ -1,0 +1,38 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package controller
+
+import (
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/controller/config"
+)
+
+// managed sets up the gated managed-resource controllers of the provider,
+// each with the process's one EC2 client factory.
+var managed = []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error{}
+
+// SetupGated sets up every controller of the provider behind o.Gate: the
+// provider config usage controllers, and the managed-resource controllers
+// with one EC2 client factory made with opts.
+func SetupGated(mgr ctrl.Manager, o controller.Options, opts ...ec2client.FactoryOption) error {
+	return setupGated(mgr, o, managed, opts...)
+}
+
+func setupGated(mgr ctrl.Manager, o controller.Options, setups []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error, opts ...ec2client.FactoryOption) error {
+	if err := config.SetupGated(mgr, o); err != nil {
+		return err
+	}
+	ec := ec2client.NewClientFactory(mgr.GetClient(), opts...)
+	for _, setup := range setups {
+		if err := setup(mgr, o, ec); err != nil {
+			return errors.Wrap(err, "cannot set up a managed resource controller")
+		}
+	}
+	return nil
+}
