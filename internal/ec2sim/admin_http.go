@@ -148,9 +148,6 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("POST "+PathReset, func(w http.ResponseWriter, r *http.Request) {
 		respond(w, map[string]string{}, s.Reset(r.Context()))
 	})
-	mux.HandleFunc(AdminPrefix, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, errorResponse{Error: "no admin operation " + r.Method + " " + r.URL.Path})
-	})
 	return mux
 }
 

@@ -60,7 +60,9 @@ func (c *AdminClient) do(ctx context.Context, method, path string, in, out any) 
 	}
 	if resp.StatusCode != http.StatusOK {
 		var e errorResponse
-		_ = json.Unmarshal(b, &e)
+		if json.Unmarshal(b, &e) != nil || e.Error == "" {
+			e.Error = strings.TrimSpace(string(b))
+		}
 		switch resp.StatusCode {
 		case http.StatusNotFound:
 			return errors.Wrap(ErrNotFound, e.Error)

@@ -39,8 +39,12 @@ func TestDefaultBuckets(t *testing.T) {
 	}
 }
 
+// frozen nearly stops the simulated clock, so that only advance refills
+// buckets, however slow the test runs.
+const frozen = 1e-9
+
 func TestThrottling(t *testing.T) {
-	s := newSim(t, ec2sim.Options{})
+	s := newSim(t, ec2sim.Options{ClockSpeed: frozen})
 	ctx := context.Background()
 	describe := func(c *ec2.Client) string {
 		_, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{})
@@ -89,7 +93,7 @@ func TestThrottling(t *testing.T) {
 
 func TestThrottleStatusAndFractionalRefill(t *testing.T) {
 	s := newSim(t, ec2sim.Options{
-		DefaultAccessKey: testAccessKey, DefaultRegion: testRegion,
+		ClockSpeed: frozen, DefaultAccessKey: testAccessKey, DefaultRegion: testRegion,
 		Buckets: map[string]ec2sim.Bucket{"DescribeVpcs": {Max: 1, Refill: 0.5}},
 	})
 	form := url.Values{"Action": {"DescribeVpcs"}, "Version": {"2016-11-15"}}

@@ -1,0 +1,90 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package ec2sim_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
+)
+
+// TestConcurrentClients runs several clients at once against one account
+// while the admin API changes things under them; run it with -race.
+func TestConcurrentClients(t *testing.T) {
+	s := newSim(t, ec2sim.Options{DisableThrottling: true, Durations: ec2sim.Durations{Pending: 5 * time.Millisecond, Deleting: 5 * time.Millisecond, Retention: 20 * time.Millisecond}})
+	ctx := context.Background()
+	vpcID, subnetID := s.network()
+	rt, err := s.ec2.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: aws.String(vpcID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers, rounds = 8, 15
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*rounds*4)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				token := fmt.Sprintf("w%d-r%d", w, i)
+				out, err := s.ec2.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(subnetID), ConnectivityType: types.ConnectivityTypePrivate, ClientToken: aws.String(token)})
+				if err != nil {
+					errs <- fmt.Errorf("CreateNatGateway: %w", err)
+					continue
+				}
+				id := *out.NatGateway.NatGatewayId
+				again, err := s.ec2.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(subnetID), ConnectivityType: types.ConnectivityTypePrivate, ClientToken: aws.String(token)})
+				if err != nil || *again.NatGateway.NatGatewayId != id {
+					errs <- fmt.Errorf("idempotent retry of %s: %v", token, err)
+				}
+				if _, err := s.ec2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{}); err != nil {
+					errs <- fmt.Errorf("DescribeNatGateways: %w", err)
+				}
+				dest := fmt.Sprintf("100.%d.%d.0/24", w, i)
+				if _, err := s.ec2.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: rt.RouteTable.RouteTableId, DestinationCidrBlock: aws.String(dest), NatGatewayId: aws.String(id)}); err != nil {
+					errs <- fmt.Errorf("CreateRoute: %w", err)
+				}
+				if _, err := s.ec2.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(id)}); err != nil && code(err) != "NatGatewayNotFound" {
+					errs <- fmt.Errorf("DeleteNatGateway: %w", err)
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for range 20 {
+			_, _ = s.srv.Purge(ctx)
+			_, _ = s.srv.State(ctx, "", "")
+			_, _ = s.srv.Calls(ctx)
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	calls, _ := s.srv.Calls(ctx)
+	if got := calls["CreateNatGateway"].Calls; got != workers*rounds*2 {
+		t.Errorf("CreateNatGateway calls: got %d, want %d", got, workers*rounds*2)
+	}
+	// Every gateway ends up purged, and every private address free again.
+	time.Sleep(50 * time.Millisecond)
+	st, _ := s.srv.State(ctx, testAccessKey, testRegion)
+	if n := len(st.Regions[0].NatGateways); n != 0 {
+		t.Errorf("gateways left after retention: %d", n)
+	}
+	if used := st.Regions[0].Subnets[0].UsedAddresses; used != 0 {
+		t.Errorf("private addresses still used: %d", used)
+	}
+}
