@@ -167,7 +167,11 @@ done
 mkdir -p "${cache}/bin"
 # One build at a time: parallel test binaries may all ask for the tools.
 exec 9>"${cache}/.lock"
-flock 9
+if command -v flock >/dev/null; then
+	flock 9
+else
+	log "flock not found: not guarding against parallel builds"
+fi
 
 for g in "${groups[@]}"; do
 	build_group "${g}"
