@@ -11,11 +11,14 @@ import (
 
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/controller/config"
+	"github.com/egresskit/provider-aws-egress/internal/controller/natgateway"
 )
 
 // managed sets up the gated managed-resource controllers of the provider,
 // each with the process's one EC2 client factory.
-var managed = []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error{}
+var managed = []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error{
+	natgateway.SetupGated,
+}
 
 // SetupGated sets up every controller of the provider behind o.Gate: the
 // provider config usage controllers, and the managed-resource controllers

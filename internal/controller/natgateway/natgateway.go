@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
@@ -42,15 +43,10 @@ const (
 
 var _ managed.TypedExternalClient[*v1alpha1.NATGateway] = &external{}
 
-// A ClientFactory returns an EC2 client for a managed resource in a region,
-// with the credentials and endpoint of its provider configuration.
-type ClientFactory interface {
-	ClientFor(ctx context.Context, mg resource.ModernManaged, region string) (ec2client.API, error)
-}
-
 type settings struct {
 	shortPoll time.Duration
 	backoff   backoff
+	now       func() time.Time
 }
 
 // An Option changes how the NATGateway controller behaves.
@@ -72,7 +68,7 @@ func WithFailedBackoff(base, maxWait time.Duration) Option {
 // SetupGated adds the NATGateway controller once the NATGateway and ElasticIP
 // CRDs are served: the controller watches ElasticIPs to follow a replaced
 // address. A failed setup panics, so a missing controller cannot go unnoticed.
-func SetupGated(mgr ctrl.Manager, o controller.Options, ec ClientFactory) error {
+func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
 	o.Gate.Register(func() {
 		if err := Setup(mgr, o, ec); err != nil {
 			panic(errors.Wrap(err, "cannot setup NATGateway controller"))
@@ -82,11 +78,12 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, ec ClientFactory) error 
 }
 
 // Setup adds a controller that reconciles NATGateway managed resources.
-func Setup(mgr ctrl.Manager, o controller.Options, ec ClientFactory, opts ...Option) error {
+func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, opts ...Option) error {
 	name := managed.ControllerName(v1alpha1.NATGatewayGroupKind)
 	s := settings{
 		shortPoll: DefaultShortPollInterval,
 		backoff:   backoff{base: DefaultFailedBackoffBase, max: DefaultFailedBackoffMax},
+		now:       time.Now,
 	}
 	for _, fn := range opts {
 		fn(&s)
@@ -94,36 +91,16 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ClientFactory, opts ...Opt
 
 	//nolint:staticcheck // crossplane-runtime's event.APIRecorder takes the old events API recorder; see crossplane/crossplane#7152.
 	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name), o.EventFilterFunctions...)
+	usage := resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{})
+	ropts := reconcilerOptions(mgr.GetClient(), o, &connector{
+		usage:       usage,
+		clients:     ec,
+		record:      recorder,
+		recreations: recreationsTotal,
+		backoff:     s.backoff,
+		now:         s.now,
+	}, recorder, s)
 
-	ropts := []managed.ReconcilerOption{
-		managed.WithTypedExternalConnector[*v1alpha1.NATGateway](&connector{
-			usage:       resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{}),
-			clients:     ec,
-			record:      recorder,
-			recreations: recreationsTotal,
-			backoff:     s.backoff,
-			now:         time.Now,
-		}),
-		// The external name is the ID EC2 assigns, set by Create.
-		managed.WithInitializers(),
-		// Create is idempotent through its ClientToken, so a crash between
-		// Create and the write of the external name is safe to retry.
-		managed.WithDeterministicExternalName(true),
-		managed.WithReferenceResolver(follow.NewReferenceResolver(mgr.GetClient())),
-		managed.WithLogger(o.Logger.WithValues("controller", name)),
-		managed.WithRecorder(recorder),
-		managed.WithPollInterval(o.PollInterval),
-		managed.WithPollIntervalHook(poller{short: s.shortPoll, backoff: s.backoff, now: time.Now}.interval),
-	}
-	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {
-		ropts = append(ropts, managed.WithManagementPolicies())
-	}
-	if o.Features.Enabled(feature.EnableAlphaChangeLogs) {
-		ropts = append(ropts, managed.WithChangeLogger(o.ChangeLogOptions.ChangeLogger))
-	}
-	if o.MetricOptions != nil {
-		ropts = append(ropts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
-	}
 	if o.MetricOptions != nil && o.MetricOptions.MRStateMetrics != nil {
 		smr := statemetrics.NewMRStateRecorder(mgr.GetClient(), o.Logger, o.MetricOptions.MRStateMetrics, &v1alpha1.NATGatewayList{}, o.MetricOptions.PollStateMetricInterval)
 		if err := mgr.Add(smr); err != nil {
@@ -148,10 +125,38 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ClientFactory, opts ...Opt
 		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
 }
 
+// reconcilerOptions are the options of the NATGateway reconciler, with c as
+// its client, conn as its connector and rec as its event recorder.
+func reconcilerOptions(c client.Client, o controller.Options, conn *connector, rec event.Recorder, s settings) []managed.ReconcilerOption {
+	ropts := []managed.ReconcilerOption{
+		managed.WithTypedExternalConnector[*v1alpha1.NATGateway](conn),
+		// The external name is the ID EC2 assigns, set by Create.
+		managed.WithInitializers(),
+		// Create is idempotent through its ClientToken, so a crash between
+		// Create and the write of the external name is safe to retry.
+		managed.WithDeterministicExternalName(true),
+		managed.WithReferenceResolver(follow.NewReferenceResolver(c)),
+		managed.WithLogger(o.Logger.WithValues("controller", managed.ControllerName(v1alpha1.NATGatewayGroupKind))),
+		managed.WithRecorder(rec),
+		managed.WithPollInterval(o.PollInterval),
+		managed.WithPollIntervalHook(poller{short: s.shortPoll, backoff: s.backoff, now: s.now}.interval),
+	}
+	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {
+		ropts = append(ropts, managed.WithManagementPolicies())
+	}
+	if o.Features.Enabled(feature.EnableAlphaChangeLogs) {
+		ropts = append(ropts, managed.WithChangeLogger(o.ChangeLogOptions.ChangeLogger))
+	}
+	if o.MetricOptions != nil {
+		ropts = append(ropts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
+	}
+	return ropts
+}
+
 // A connector produces an external client for a NATGateway.
 type connector struct {
 	usage       resource.ModernTracker
-	clients     ClientFactory
+	clients     ec2client.ClientFactory
 	record      event.Recorder
 	recreations *prometheus.CounterVec
 	backoff     backoff

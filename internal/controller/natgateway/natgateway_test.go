@@ -327,7 +327,7 @@ func TestConnect(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			var region string
-			clients := factoryFn(func(r string) (ec2client.API, error) {
+			clients := ec2client.ClientFactoryFn(func(_ context.Context, _ resource.ModernManaged, r string) (ec2client.API, error) {
 				region = r
 				return tc.clientFor(r)
 			})
@@ -351,13 +351,6 @@ func TestConnect(t *testing.T) {
 			}
 		})
 	}
-}
-
-// factoryFn is a ClientFactory that ignores the managed resource.
-type factoryFn func(region string) (ec2client.API, error)
-
-func (fn factoryFn) ClientFor(_ context.Context, _ resource.ModernManaged, region string) (ec2client.API, error) {
-	return fn(region)
 }
 
 // A gate records what SetupGated registers.

@@ -1,0 +1,99 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package natgateway
+
+import (
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource/fake"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
+)
+
+func TestPollerInterval(t *testing.T) {
+	p := poller{short: 5 * time.Second, backoff: backoff{base: 30 * time.Second, max: 30 * time.Minute}, now: func() time.Time { return t0.Add(10 * time.Second) }}
+	failed := gwFailure("InternalError", "try again")
+	cases := map[string]struct {
+		reason string
+		mg     resource.Managed
+		poll   time.Duration
+		want   time.Duration
+	}{
+		"Available": {
+			reason: "A settled gateway is observed again after the poll interval.",
+			mg:     natGateway(withExternalName(natID), withAtProvider(observed(gateway()))),
+			poll:   time.Minute,
+			want:   time.Minute,
+		},
+		"Pending": {
+			reason: "A pending gateway is observed again soon, to see it available.",
+			mg:     natGateway(withExternalName(natID), withAtProvider(observed(gateway(gwState(types.NatGatewayStatePending))))),
+			poll:   time.Minute,
+			want:   5 * time.Second,
+		},
+		"Deleting": {
+			reason: "A deleting gateway is observed again soon, to replace it as soon as it is deleted.",
+			mg:     natGateway(withExternalName(natID), withAtProvider(observed(gateway(gwState(types.NatGatewayStateDeleting))))),
+			poll:   time.Minute,
+			want:   5 * time.Second,
+		},
+		"ShortPollWins": {
+			reason: "A poll interval shorter than the short one is kept.",
+			mg:     natGateway(withExternalName(natID), withAtProvider(observed(gateway(gwState(types.NatGatewayStatePending))))),
+			poll:   2 * time.Second,
+			want:   2 * time.Second,
+		},
+		"AddressInTransition": {
+			reason: "A gateway with an address being associated is observed again soon.",
+			mg:     natGateway(withExternalName(natID), withAtProvider(observed(gateway(gwAddress(secondaryEIP(secAllocA, assocA, types.NatGatewayAddressStatusAssociating)))))),
+			poll:   time.Minute,
+			want:   5 * time.Second,
+		},
+		"FailedWaiting": {
+			reason: "A failed gateway is observed again when its backoff ends: created at t0, now t0+10s, replaced at t0+30s.",
+			mg:     natGateway(withExternalName(natID), withAtProvider(observed(gateway(failed)))),
+			poll:   time.Minute,
+			want:   20 * time.Second,
+		},
+		"FailedLongBackoff": {
+			reason: "A backoff longer than the poll interval still polls at the poll interval.",
+			mg: natGateway(withExternalName(natID), withAtProvider(observed(gateway(failed))),
+				withAnnotation(AnnotationKeyFailedStreak, "5"),
+				withAnnotation(healing.AnnotationKey, `{"recreations":5,"last":{"previousId":"`+otherNatID+`","foundState":"failed","newId":"`+natID+`","time":"2026-03-14T09:26:53Z"}}`)),
+			poll: time.Minute,
+			want: time.Minute,
+		},
+		"FailedReport": {
+			reason: "A failed gateway that is only reported is observed at the poll interval.",
+			mg:     natGateway(withExternalName(natID), withOnFailed(v1alpha1.OnFailedReport), withAtProvider(observed(gateway(failed)))),
+			poll:   time.Minute,
+			want:   time.Minute,
+		},
+		"FailedUnreadableHealing": {
+			reason: "When the backoff cannot be computed, the poll interval applies; Observe reports the error.",
+			mg:     natGateway(withExternalName(natID), withAtProvider(observed(gateway(failed))), withAnnotation(healing.AnnotationKey, "{")),
+			poll:   time.Minute,
+			want:   time.Minute,
+		},
+		"OtherKind": {
+			reason: "Another kind of managed resource gets the poll interval.",
+			mg:     &fake.ModernManaged{},
+			poll:   time.Minute,
+			want:   time.Minute,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, p.interval(tc.mg, tc.poll)); diff != "" {
+				t.Errorf("\n%s\np.interval(...): -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}

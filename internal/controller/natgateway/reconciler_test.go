@@ -1,0 +1,214 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package natgateway
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"k8s.io/apimachinery/pkg/runtime"
+	ktypes "k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	rfake "github.com/crossplane/crossplane-runtime/v2/pkg/resource/fake"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/test"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/egresskit/provider-aws-egress/apis"
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
+	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
+)
+
+// A kube records the writes crossplane-runtime's managed reconciler makes
+// to the API server, serving cr to its reads.
+type kube struct {
+	cr      *v1alpha1.NATGateway
+	updates []*v1alpha1.NATGateway
+	status  []*v1alpha1.NATGateway
+}
+
+func (k *kube) client() *test.MockClient {
+	c := test.NewMockClient()
+	c.MockGet = func(_ context.Context, _ client.ObjectKey, obj client.Object) error {
+		k.cr.DeepCopyInto(obj.(*v1alpha1.NATGateway)) //nolint:forcetypeassert // The reconciler reads only NATGateways.
+		return nil
+	}
+	c.MockUpdate = func(_ context.Context, obj client.Object, _ ...client.UpdateOption) error {
+		k.updates = append(k.updates, obj.(*v1alpha1.NATGateway).DeepCopy()) //nolint:forcetypeassert // The reconciler writes only NATGateways.
+		return nil
+	}
+	c.MockStatusUpdate = func(_ context.Context, obj client.Object, _ ...client.SubResourceUpdateOption) error {
+		k.status = append(k.status, obj.(*v1alpha1.NATGateway).DeepCopy()) //nolint:forcetypeassert // The reconciler writes only NATGateways.
+		return nil
+	}
+	return c
+}
+
+// reconcileOnce runs one reconcile of cr with the controller's options
+// against api, and returns what it wrote and the events it emitted.
+func reconcileOnce(t *testing.T, cr *v1alpha1.NATGateway, api ec2client.API, features *feature.Flags, now time.Time) (*kube, *recorder) {
+	t.Helper()
+	s := runtime.NewScheme()
+	if err := apis.AddToScheme(s); err != nil {
+		t.Fatalf("apis.AddToScheme(...): %v", err)
+	}
+	k := &kube{cr: cr}
+	kc := k.client()
+	rec := &recorder{}
+	conn := &connector{
+		usage:       resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
+		clients:     ec2client.ClientFactoryFn(func(context.Context, resource.ModernManaged, string) (ec2client.API, error) { return api, nil }),
+		record:      rec,
+		recreations: newRecreationsCounter(),
+		backoff:     backoff{base: DefaultFailedBackoffBase, max: DefaultFailedBackoffMax},
+		now:         func() time.Time { return now },
+	}
+	o := controller.Options{Logger: logging.NewNopLogger(), PollInterval: time.Minute, Features: features}
+	st := settings{shortPoll: DefaultShortPollInterval, backoff: conn.backoff, now: conn.now}
+	r := managed.NewReconciler(&rfake.Manager{Client: kc, Scheme: s}, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), reconcilerOptions(kc, o, conn, rec, st)...)
+	if _, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: "default", Name: "egress-a"}}); err != nil {
+		t.Fatalf("r.Reconcile(...): %v", err)
+	}
+	return k, rec
+}
+
+func withFinalizer() func(*v1alpha1.NATGateway) {
+	return func(cr *v1alpha1.NATGateway) { meta.AddFinalizer(cr, "finalizer.managedresource.crossplane.io") }
+}
+
+// TestReconcileHealsDeletedGateway runs the managed reconciler with the
+// controller's options over a gateway deleted outside Crossplane, and checks
+// what reaches the API server: the new external name and the healing record,
+// written together by the reconciler's critical annotation update.
+func TestReconcileHealsDeletedGateway(t *testing.T) {
+	now := t0.Add(time.Hour)
+	var tokens []string
+	api := &fake.EC2{
+		MockDescribeNatGateways: func(_ context.Context, in *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error) {
+			if len(in.NatGatewayIds) > 0 {
+				return &ec2.DescribeNatGatewaysOutput{NatGateways: []types.NatGateway{gateway(gwState(types.NatGatewayStateDeleted))}}, nil
+			}
+			return &ec2.DescribeNatGatewaysOutput{}, nil
+		},
+		MockCreateNatGateway: func(_ context.Context, in *ec2.CreateNatGatewayInput) (*ec2.CreateNatGatewayOutput, error) {
+			tokens = append(tokens, aws.ToString(in.ClientToken))
+			return &ec2.CreateNatGatewayOutput{NatGateway: &types.NatGateway{NatGatewayId: aws.String(newNatID), State: types.NatGatewayStatePending}}, nil
+		},
+	}
+	cases := map[string]struct {
+		reason string
+		cr     *v1alpha1.NATGateway
+	}{
+		"Deleted": {
+			reason: "A deleted gateway is replaced in one reconcile.",
+			cr:     natGateway(withExternalName(natID), withFinalizer()),
+		},
+		"AfterCrash": {
+			reason: "A crash after an earlier Create left external-create-pending newer than succeeded: the reconciler is not wedged, and the same token is sent.",
+			cr: natGateway(withExternalName(natID), withFinalizer(),
+				withAnnotation(meta.AnnotationKeyExternalCreateSucceeded, t0.Format(time.RFC3339)),
+				withAnnotation(meta.AnnotationKeyExternalCreatePending, t0.Add(time.Minute).Format(time.RFC3339))),
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			tokens = nil
+			k, rec := reconcileOnce(t, tc.cr, api, &feature.Flags{}, now)
+
+			if diff := cmp.Diff([]string{clientToken(testUID, natID)}, tokens); diff != "" {
+				t.Errorf("\n%s\nCreateNatGateway tokens: -want, +got:\n%s", tc.reason, diff)
+			}
+			if len(k.updates) != 2 {
+				t.Fatalf("\n%s\nwant two updates (external-create-pending, then the critical annotations), got %d", tc.reason, len(k.updates))
+			}
+			written := k.updates[1]
+			if diff := cmp.Diff(newNatID, meta.GetExternalName(written)); diff != "" {
+				t.Errorf("\n%s\nexternal name written: -want, +got:\n%s", tc.reason, diff)
+			}
+			h, err := healing.Get(written)
+			if err != nil {
+				t.Fatalf("\n%s\nhealing.Get(...): %v", tc.reason, err)
+			}
+			want := healingRecord(natID, v1alpha1.FoundStateDeleted, now)
+			want.Last.NewID = newNatID
+			if diff := cmp.Diff(want, h); diff != "" {
+				t.Errorf("\n%s\nhealing record written: -want, +got:\n%s", tc.reason, diff)
+			}
+			reasons := map[event.Reason]int{}
+			for _, e := range rec.events {
+				reasons[e.Reason]++
+			}
+			if reasons[reasonGatewayDeleted] != 1 || reasons[reasonRecreated] != 1 {
+				t.Errorf("\n%s\nwant one %s and one %s event, got %v", tc.reason, reasonGatewayDeleted, reasonRecreated, rec.events)
+			}
+		})
+	}
+}
+
+// TestReconcileObserveOnly checks that an observe-only NATGateway whose
+// gateway was deleted calls no changing EC2 API and writes no spec or
+// annotation: the fake fails every call but DescribeNatGateways.
+func TestReconcileObserveOnly(t *testing.T) {
+	api := &fake.EC2{MockDescribeNatGateways: func(context.Context, *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error) {
+		return &ec2.DescribeNatGatewaysOutput{NatGateways: []types.NatGateway{gateway(gwState(types.NatGatewayStateDeleted))}}, nil
+	}}
+	f := &feature.Flags{}
+	f.Enable(feature.EnableBetaManagementPolicies)
+	cr := natGateway(withExternalName(natID), withFinalizer(), func(cr *v1alpha1.NATGateway) {
+		cr.SetManagementPolicies(xpv2.ManagementPolicies{xpv2.ManagementActionObserve})
+	})
+	k, _ := reconcileOnce(t, cr, api, f, t0)
+
+	if len(k.updates) != 0 {
+		t.Errorf("an observe-only NATGateway must not be written; got %d updates", len(k.updates))
+	}
+	if len(k.status) != 1 {
+		t.Fatalf("want one status update, got %d", len(k.status))
+	}
+	got := k.status[0].GetCondition(xpv2.TypeSynced)
+	if got.Status != "False" || got.Reason != xpv2.ReasonReconcileError {
+		t.Errorf("an observe-only NATGateway whose gateway is gone must report a reconcile error; got %+v", got)
+	}
+}
+
+// TestReconcileWaitsForDeletion checks that the finalizer stays while EC2
+// deletes the gateway, and that DeleteNatGateway is not called again.
+func TestReconcileWaitsForDeletion(t *testing.T) {
+	api := &fake.EC2{MockDescribeNatGateways: func(context.Context, *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error) {
+		return &ec2.DescribeNatGatewaysOutput{NatGateways: []types.NatGateway{gateway(gwState(types.NatGatewayStateDeleting))}}, nil
+	}}
+	cr := natGateway(withExternalName(natID), withFinalizer(), withDeletionTimestamp())
+	k, _ := reconcileOnce(t, cr, api, &feature.Flags{}, t0)
+
+	if len(k.updates) != 0 {
+		t.Errorf("the finalizer must stay while the gateway is deleting; got %d updates", len(k.updates))
+	}
+	if len(k.status) != 1 {
+		t.Fatalf("want one status update, got %d", len(k.status))
+	}
+	if diff := cmp.Diff([]string{"finalizer.managedresource.crossplane.io"}, k.status[0].GetFinalizers(), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("finalizers: -want, +got:\n%s", diff)
+	}
+	// The fake fails DeleteNatGateway, so a second delete request would
+	// show as a reconcile error.
+	if got := k.status[0].GetCondition(xpv2.TypeSynced); got.Status != "True" {
+		t.Errorf("a deleting gateway must not be asked to delete again; Synced is %+v", got)
+	}
+}
