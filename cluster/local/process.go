@@ -27,7 +27,8 @@ type ProcessOptions struct {
 	// <LogDir>/<Name>.log. Required; letters, digits, '-', '_' and '.'.
 	Name string
 
-	// Path is the binary to run. Required.
+	// Path is the binary to run: a path, relative to Dir if Dir is set, or a
+	// name looked up in PATH. Required.
 	Path string
 
 	// Args are the arguments, without the binary.
@@ -39,8 +40,9 @@ type ProcessOptions struct {
 	// Dir is the working directory. Empty means the current one.
 	Dir string
 
-	// LogDir holds the log file. Empty means a new temporary directory.
-	// Starting the same name in the same LogDir again appends to its log.
+	// LogDir holds the log file. Empty means a new temporary directory,
+	// left in place for inspection. Starting the same name in the same
+	// LogDir again appends to its log.
 	LogDir string
 
 	// StopGrace is how long Stop waits after SIGTERM. Zero means
@@ -119,12 +121,23 @@ func validateProcessOptions(o ProcessOptions) error {
 	if o.Path == "" {
 		return errors.Errorf("cannot start %s: no binary path given", o.Name)
 	}
-	fi, err := os.Stat(o.Path)
-	if err != nil {
-		return errors.Wrapf(err, "cannot start %s", o.Name)
-	}
-	if fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
-		return errors.Errorf("cannot start %s: %s is not an executable file", o.Name, o.Path)
+	if !strings.ContainsRune(o.Path, filepath.Separator) {
+		// A plain name is looked up in PATH, as exec.Command does.
+		if _, err := exec.LookPath(o.Path); err != nil {
+			return errors.Wrapf(err, "cannot start %s", o.Name)
+		}
+	} else {
+		path := o.Path
+		if !filepath.IsAbs(path) && o.Dir != "" {
+			path = filepath.Join(o.Dir, path) // exec.Cmd resolves it in Dir
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			return errors.Wrapf(err, "cannot start %s", o.Name)
+		}
+		if fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
+			return errors.Errorf("cannot start %s: %s is not an executable file", o.Name, path)
+		}
 	}
 	if o.StopGrace < 0 {
 		return errors.Errorf("cannot start %s: negative stop grace %s", o.Name, o.StopGrace)

@@ -102,6 +102,16 @@ func TestStartProcessRejectsBadOptions(t *testing.T) {
 			opts:   ProcessOptions{Name: "x", Path: dir},
 			want:   "cannot start x: " + dir + " is not an executable file",
 		},
+		"NotInPath": {
+			reason: "A plain name is looked up in PATH.",
+			opts:   ProcessOptions{Name: "x", Path: "egresskit-no-such-binary"},
+			want:   `cannot start x: exec: "egresskit-no-such-binary": executable file not found in $PATH`,
+		},
+		"RelativeToDir": {
+			reason: "A relative path is resolved in Dir, as exec.Cmd does.",
+			opts:   ProcessOptions{Name: "x", Path: "./missing", Dir: dir},
+			want:   "cannot start x: stat " + filepath.Join(dir, "missing") + ": no such file or directory",
+		},
 		"NegativeGrace": {
 			reason: "A negative stop grace makes no sense.",
 			opts:   ProcessOptions{Name: "x", Path: sh, StopGrace: -time.Second},
@@ -284,4 +294,11 @@ func TestHandleSignalsStopsChildren(t *testing.T) {
 		t.Error("helper did not report its child stopped")
 	}
 	waitGone(t, child)
+}
+
+func TestStartProcessByName(t *testing.T) {
+	p := StartProcessForTest(t, ProcessOptions{Name: "true", Path: "true"})
+	if err := p.Wait(); err != nil {
+		t.Errorf("Wait(): want status 0 from true found in PATH, got %v", err)
+	}
 }
