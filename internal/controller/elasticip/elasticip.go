@@ -33,27 +33,24 @@ import (
 // address is taken for EC2's eventual consistency rather than a release.
 const creationGracePeriod = 30 * time.Second
 
-// A ClientFactory returns an EC2 client for a managed resource's provider
-// configuration and region.
-type ClientFactory interface {
-	ClientFor(ctx context.Context, mg resource.ModernManaged, region string) (ec2client.API, error)
-}
-
-// SetupGated adds the ElasticIP controller once its CRD is served.
-func SetupGated(mgr ctrl.Manager, o controller.Options, ec ClientFactory) error {
+// SetupGated adds the ElasticIP controller once the ElasticIP and NATGateway
+// CRDs are served: the controller watches NATGateways to release an address
+// as soon as its gateway is gone. A failed setup panics, so a missing
+// controller cannot go unnoticed.
+func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
 	o.Gate.Register(func() {
 		if err := Setup(mgr, o, ec); err != nil {
 			panic(errors.Wrap(err, "cannot setup ElasticIP controller"))
 		}
-	}, v1alpha1.ElasticIPGroupVersionKind)
+	}, v1alpha1.ElasticIPGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind)
 	return nil
 }
 
 // Setup adds a controller that reconciles ElasticIP managed resources.
-func Setup(mgr ctrl.Manager, o controller.Options, ec ClientFactory) error {
+func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
 	name := managed.ControllerName(v1alpha1.ElasticIPGroupKind)
-	//nolint:staticcheck // event.NewAPIRecorder takes the record.EventRecorder that GetEventRecorderFor returns.
-	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name))
+	//nolint:staticcheck // crossplane-runtime's event.APIRecorder takes the old events API recorder; see crossplane/crossplane#7152.
+	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name), o.EventFilterFunctions...)
 
 	opts := append(lifecycleOptions(&connector{
 		usage:         resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{}),
@@ -110,7 +107,7 @@ func lifecycleOptions(c *connector) []managed.ReconcilerOption {
 // A connector connects to EC2 with an ElasticIP's provider configuration.
 type connector struct {
 	usage         resource.ModernTracker
-	clients       ClientFactory
+	clients       ec2client.ClientFactory
 	recorder      event.Recorder
 	reallocations prometheus.Counter
 }
@@ -123,7 +120,7 @@ func (c *connector) Connect(ctx context.Context, cr *v1alpha1.ElasticIP) (manage
 	}
 	api, err := c.clients.ClientFor(ctx, cr, cr.Spec.ForProvider.Region)
 	if err != nil {
-		return nil, errors.Wrap(err, "cannot create EC2 client")
+		return nil, errors.Wrap(err, "cannot get EC2 client")
 	}
 	return &external{ec2: api, recorder: c.recorder, reallocations: c.reallocations, now: time.Now}, nil
 }

@@ -17,8 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	ktypes "k8s.io/apimachinery/pkg/types"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
@@ -202,5 +204,23 @@ func TestConnect(t *testing.T) {
 				t.Errorf("\n%s\nConnect(...): the external client does not use the factory's EC2 client", tc.reason)
 			}
 		})
+	}
+}
+
+// gate records what SetupGated registers.
+type gate struct{ gvks []schema.GroupVersionKind }
+
+func (g *gate) Register(_ func(), gvks ...schema.GroupVersionKind) { g.gvks = append(g.gvks, gvks...) }
+
+func (g *gate) Set(schema.GroupVersionKind, bool) bool { return false }
+
+func TestSetupGated(t *testing.T) {
+	g := &gate{}
+	if err := SetupGated(nil, controller.Options{Gate: g}, &clientFactory{}); err != nil {
+		t.Fatalf("SetupGated(...): %v", err)
+	}
+	want := []schema.GroupVersionKind{v1alpha1.ElasticIPGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind}
+	if diff := cmp.Diff(want, g.gvks); diff != "" {
+		t.Errorf("SetupGated(...): the controller must wait for the ElasticIP and NATGateway CRDs it watches: -want, +got:\n%s", diff)
 	}
 }

@@ -1,0 +1,139 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+// Package route reconciles Route managed resources: one route, identified by
+// its route table and destination, that sends traffic to a NAT gateway. The
+// controller creates the route, points it back at its target when it points
+// elsewhere or turned into a blackhole, follows a replaced NATGateway, and
+// deletes only the route it owns.
+package route
+
+import (
+	"context"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/statemetrics"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/controller/follow"
+)
+
+// SetupGated adds the Route controller once the Route and NATGateway CRDs are
+// served: the controller watches NATGateways to follow a replaced gateway. A
+// failed setup panics, so a missing controller cannot go unnoticed.
+func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
+	o.Gate.Register(func() {
+		if err := Setup(mgr, o, ec); err != nil {
+			panic(errors.Wrap(err, "cannot setup Route controller"))
+		}
+	}, v1alpha1.RouteGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind)
+	return nil
+}
+
+// Setup adds a controller that reconciles Route managed resources.
+func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
+	name := managed.ControllerName(v1alpha1.RouteGroupKind)
+	//nolint:staticcheck // crossplane-runtime's event.APIRecorder takes the old events API recorder; see crossplane/crossplane#7152.
+	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name), o.EventFilterFunctions...)
+
+	opts := append(lifecycleOptions(mgr, &connector{
+		usage:   resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{}),
+		clients: ec,
+	}),
+		managed.WithLogger(o.Logger.WithValues("controller", name)),
+		managed.WithRecorder(recorder),
+		managed.WithPollInterval(o.PollInterval),
+	)
+	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {
+		opts = append(opts, managed.WithManagementPolicies())
+	}
+	if o.Features.Enabled(feature.EnableAlphaChangeLogs) {
+		opts = append(opts, managed.WithChangeLogger(o.ChangeLogOptions.ChangeLogger))
+	}
+	if o.MetricOptions != nil {
+		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
+	}
+	if o.MetricOptions != nil && o.MetricOptions.MRStateMetrics != nil {
+		sr := statemetrics.NewMRStateRecorder(mgr.GetClient(), o.Logger, o.MetricOptions.MRStateMetrics, &v1alpha1.RouteList{}, o.MetricOptions.PollStateMetricInterval)
+		if err := mgr.Add(sr); err != nil {
+			return errors.Wrap(err, "cannot register MR state metrics recorder for kind v1alpha1.RouteList")
+		}
+	}
+
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.Route{}, indexNATGatewayRef, natGatewayRef); err != nil {
+		return errors.Wrap(err, "cannot index Routes by the NATGateway they reference")
+	}
+
+	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.RouteGroupVersionKind), opts...)
+
+	return ctrl.NewControllerManagedBy(mgr).
+		Named(name).
+		WithOptions(o.ForControllerRuntime()).
+		// The desired-state filter applies to Routes only: the NATGateway
+		// watch has its own predicate and must see status changes.
+		For(&v1alpha1.Route{}, builder.WithPredicates(resource.DesiredStateChanged())).
+		Watches(&v1alpha1.NATGateway{},
+			handler.EnqueueRequestsFromMapFunc(enqueueReferencing(mgr.GetClient())),
+			builder.WithPredicates(natGatewayChanged())).
+		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
+}
+
+// lifecycleOptions are the reconciler options that decide how a Route is
+// named, resolved, created and deleted; Setup adds logging, metrics and
+// policies.
+func lifecycleOptions(mgr ctrl.Manager, c *connector) []managed.ReconcilerOption {
+	return []managed.ReconcilerOption{
+		managed.WithTypedExternalConnector[*v1alpha1.Route](c),
+		// The external name, <routeTableId>_<destination>, follows from the
+		// spec, so a crash between Create and the write of the external name
+		// is safe: the next Observe finds the route by the same name.
+		managed.WithInitializers(&externalNameInitializer{client: mgr.GetClient()}),
+		managed.WithDeterministicExternalName(true),
+		// Resolve natGatewayIdRef on every reconcile, so the route follows a
+		// replaced NATGateway.
+		managed.WithReferenceResolver(follow.NewReferenceResolver(mgr.GetClient())),
+	}
+}
+
+// A connector produces an external client for a Route.
+type connector struct {
+	usage   resource.ModernTracker
+	clients ec2client.ClientFactory
+}
+
+// Connect tracks the use of the Route's provider configuration, then gets an
+// EC2 client for the Route's region.
+func (c *connector) Connect(ctx context.Context, cr *v1alpha1.Route) (managed.TypedExternalClient[*v1alpha1.Route], error) {
+	if err := c.usage.Track(ctx, cr); err != nil {
+		return nil, errors.Wrap(err, "cannot track ProviderConfig usage")
+	}
+	api, err := c.clients.ClientFor(ctx, cr, cr.Spec.ForProvider.Region)
+	if err != nil {
+		return nil, errors.Wrap(err, "cannot get EC2 client")
+	}
+	return &external{ec2: api}, nil
+}
+
+var _ managed.TypedExternalClient[*v1alpha1.Route] = &external{}
+
+// An external observes, creates, replaces and deletes the route of one Route.
+type external struct {
+	ec2 ec2client.API
+}
+
+// Disconnect does nothing: the EC2 client holds no connection to release.
+func (e *external) Disconnect(_ context.Context) error {
+	return nil
+}

@@ -1,0 +1,210 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package route
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
+)
+
+var errBoom = errors.New("boom")
+
+const (
+	region   = "us-east-1"
+	tableID  = "rtb-0a1b2c3d4e5f60010"
+	dest     = "0.0.0.0/0"
+	natOld   = "nat-0a1b2c3d4e5f60001"
+	natNew   = "nat-0a1b2c3d4e5f60002"
+	igw      = "igw-0a1b2c3d4e5f60001"
+	extName  = tableID + "_" + dest
+	vpcCIDR  = "10.0.0.0/16"
+	ipv6Dest = "::/0"
+	plDest   = "pl-0a1b2c3d4e5f60001"
+)
+
+// t0 is a fixed time for timestamps the tests compare.
+var t0 = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+// sdkOpts compare AWS SDK values, which carry unexported fields.
+var sdkOpts = cmpopts.IgnoreUnexported(
+	ec2.CreateRouteInput{}, ec2.ReplaceRouteInput{}, ec2.DeleteRouteInput{},
+	ec2.DescribeRouteTablesInput{}, ec2.DescribeNatGatewaysInput{},
+)
+
+func route(m ...func(*v1alpha1.Route)) *v1alpha1.Route {
+	cr := &v1alpha1.Route{ObjectMeta: metav1.ObjectMeta{Name: "private-a-default", Namespace: "default"}}
+	cr.Spec.ForProvider = v1alpha1.RouteParameters{
+		Region:               region,
+		RouteTableID:         tableID,
+		DestinationCidrBlock: aws.String(dest),
+		NATGatewayID:         aws.String(natNew),
+	}
+	for _, f := range m {
+		f(cr)
+	}
+	return cr
+}
+
+func withExternalName(n string) func(*v1alpha1.Route) {
+	return func(cr *v1alpha1.Route) { meta.SetExternalName(cr, n) }
+}
+
+func withNAT(id *string) func(*v1alpha1.Route) {
+	return func(cr *v1alpha1.Route) { cr.Spec.ForProvider.NATGatewayID = id }
+}
+
+func withDestination(cidr, ipv6, pl *string) func(*v1alpha1.Route) {
+	return func(cr *v1alpha1.Route) {
+		cr.Spec.ForProvider.DestinationCidrBlock = cidr
+		cr.Spec.ForProvider.DestinationIPv6CidrBlock = ipv6
+		cr.Spec.ForProvider.DestinationPrefixListID = pl
+	}
+}
+
+func withAtProvider(o v1alpha1.RouteObservation) func(*v1alpha1.Route) {
+	return func(cr *v1alpha1.Route) { cr.Status.AtProvider = o }
+}
+
+func withConditions(c ...xpv2.Condition) func(*v1alpha1.Route) {
+	return func(cr *v1alpha1.Route) { cr.SetConditions(c...) }
+}
+
+func withDeletionTimestamp() func(*v1alpha1.Route) {
+	return func(cr *v1alpha1.Route) {
+		now := metav1.NewTime(t0)
+		cr.SetDeletionTimestamp(&now)
+	}
+}
+
+// natRoute is a route to NAT gateway id in state.
+func natRoute(id string, state types.RouteState) types.Route {
+	return types.Route{DestinationCidrBlock: aws.String(dest), NatGatewayId: aws.String(id), State: state, Origin: types.RouteOriginCreateRoute}
+}
+
+// table is a route table with its local route and routes.
+func table(routes ...types.Route) types.RouteTable {
+	local := types.Route{DestinationCidrBlock: aws.String(vpcCIDR), GatewayId: aws.String("local"), State: types.RouteStateActive, Origin: types.RouteOriginCreateRouteTable}
+	return types.RouteTable{RouteTableId: aws.String(tableID), Routes: append([]types.Route{local}, routes...)}
+}
+
+// apiError is an EC2 error with code.
+func apiError(code string) error {
+	return &smithy.GenericAPIError{Code: code, Message: code}
+}
+
+// clientFactory returns api, or err, and records the region it was asked for.
+type clientFactory struct {
+	api    ec2client.API
+	err    error
+	region string
+}
+
+func (f *clientFactory) ClientFor(_ context.Context, _ resource.ModernManaged, region string) (ec2client.API, error) {
+	f.region = region
+	return f.api, f.err
+}
+
+// checkErr compares err with want (errors.Is semantics) and, when msg is
+// set, checks that err says it.
+func checkErr(t *testing.T, reason, call string, want, err error, msg string) {
+	t.Helper()
+	if diff := cmp.Diff(want, err, cmpopts.EquateErrors()); diff != "" {
+		t.Errorf("\n%s\n%s: -want error, +got error:\n%s", reason, call, diff)
+	}
+	if msg != "" && (err == nil || !strings.Contains(err.Error(), msg)) {
+		t.Errorf("\n%s\n%s: error %v does not say %q", reason, call, err, msg)
+	}
+}
+
+func TestConnect(t *testing.T) {
+	api := &fake.EC2{}
+	type want struct {
+		region string
+		ok     bool
+		err    error
+	}
+	cases := map[string]struct {
+		reason  string
+		usage   resource.ModernTracker
+		factory *clientFactory
+		want    want
+	}{
+		"TrackError": {
+			reason:  "An error tracking the ProviderConfig usage is returned before a client is made.",
+			usage:   resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return errBoom }),
+			factory: &clientFactory{api: api},
+			want:    want{err: errBoom},
+		},
+		"ClientError": {
+			reason:  "An error getting the EC2 client is returned.",
+			usage:   resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
+			factory: &clientFactory{err: errBoom},
+			want:    want{region: region, err: errBoom},
+		},
+		"Success": {
+			reason:  "A client for the Route's region is returned.",
+			usage:   resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
+			factory: &clientFactory{api: api},
+			want:    want{region: region, ok: true},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c := &connector{usage: tc.usage, clients: tc.factory}
+			got, err := c.Connect(context.Background(), route())
+			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("\n%s\nConnect(...): -want error, +got error:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.region, tc.factory.region); diff != "" {
+				t.Errorf("\n%s\nConnect(...): -want region, +got region:\n%s", tc.reason, diff)
+			}
+			e, ok := got.(*external)
+			if ok != tc.want.ok {
+				t.Fatalf("\n%s\nConnect(...): got an external client: %t, want %t", tc.reason, ok, tc.want.ok)
+			}
+			if ok && e.ec2 != api {
+				t.Errorf("\n%s\nConnect(...): the external client does not use the factory's EC2 client", tc.reason)
+			}
+		})
+	}
+}
+
+// gate records what SetupGated registers.
+type gate struct{ gvks []schema.GroupVersionKind }
+
+func (g *gate) Register(_ func(), gvks ...schema.GroupVersionKind) { g.gvks = append(g.gvks, gvks...) }
+
+func (g *gate) Set(schema.GroupVersionKind, bool) bool { return false }
+
+func TestSetupGated(t *testing.T) {
+	g := &gate{}
+	if err := SetupGated(nil, controller.Options{Gate: g}, &clientFactory{}); err != nil {
+		t.Fatalf("SetupGated(...): %v", err)
+	}
+	want := []schema.GroupVersionKind{v1alpha1.RouteGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind}
+	if diff := cmp.Diff(want, g.gvks); diff != "" {
+		t.Errorf("SetupGated(...): the controller must wait for the Route and NATGateway CRDs it watches: -want, +got:\n%s", diff)
+	}
+}
