@@ -11,13 +11,17 @@ import (
 
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/controller/config"
+	"github.com/egresskit/provider-aws-egress/internal/controller/elasticip"
 	"github.com/egresskit/provider-aws-egress/internal/controller/natgateway"
+	"github.com/egresskit/provider-aws-egress/internal/controller/route"
 )
 
 // managed sets up the gated managed-resource controllers of the provider,
 // each with the process's one EC2 client factory.
 var managed = []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error{
 	natgateway.SetupGated,
+	elasticip.SetupGated,
+	route.SetupGated,
 }
 
 // SetupGated sets up every controller of the provider behind o.Gate: the
