@@ -20,11 +20,11 @@ func TestBackoffDelay(t *testing.T) {
 		n      int
 		want   time.Duration
 	}{
-		"First":      {reason: "The first failed gateway waits the base.", n: 0, want: 30 * time.Second},
-		"Second":     {reason: "Each failed gateway in a row doubles the wait.", n: 1, want: time.Minute},
-		"Fifth":      {reason: "Five failed gateways before wait 30s*2^5.", n: 5, want: 16 * time.Minute},
-		"Capped":     {reason: "The wait never exceeds the maximum.", n: 6, want: 30 * time.Minute},
-		"FarCapped":  {reason: "A long streak does not overflow.", n: 200, want: 30 * time.Minute},
+		"First":     {reason: "The first failed gateway waits the base.", n: 0, want: 30 * time.Second},
+		"Second":    {reason: "Each failed gateway in a row doubles the wait.", n: 1, want: time.Minute},
+		"Fifth":     {reason: "Five failed gateways before wait 30s*2^5.", n: 5, want: 16 * time.Minute},
+		"Capped":    {reason: "The wait never exceeds the maximum.", n: 6, want: 30 * time.Minute},
+		"FarCapped": {reason: "A long streak does not overflow.", n: 200, want: 30 * time.Minute},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -445,8 +445,10 @@ func TestCreateClientToken(t *testing.T) {
 		"AcrossGenerations": {
 			reason: "A spec change between two attempts does not change the token: it depends on the UID and previous ID only.",
 			a:      func(t *testing.T) string { return tokenOf(t, natGateway(withExternalName(natID)), deleted) },
-			b:      func(t *testing.T) string { return tokenOf(t, natGateway(withExternalName(natID), nextGeneration), deleted) },
-			same:   true,
+			b: func(t *testing.T) string {
+				return tokenOf(t, natGateway(withExternalName(natID), nextGeneration), deleted)
+			},
+			same: true,
 		},
 		"FoundStateDoesNotMatter": {
 			reason: "The token of a replacement depends on the replaced ID, not on the state it was found in.",
