@@ -55,7 +55,7 @@ func (p *Process) WaitReady(ctx context.Context, timeout time.Duration, probe Pr
 			return p.exitError()
 		}
 		err := probe(ctx)
-		if err == nil {
+		if err == nil && p.Running() {
 			return nil
 		}
 		select {
