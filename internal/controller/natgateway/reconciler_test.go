@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	ktypes "k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -162,29 +163,53 @@ func TestReconcileHealsDeletedGateway(t *testing.T) {
 	}
 }
 
-// TestReconcileObserveOnly checks that an observe-only NATGateway whose
-// gateway was deleted calls no changing EC2 API and writes no spec or
-// annotation: the fake fails every call but DescribeNatGateways.
-func TestReconcileObserveOnly(t *testing.T) {
-	api := &fake.EC2{MockDescribeNatGateways: func(context.Context, *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error) {
-		return &ec2.DescribeNatGatewaysOutput{NatGateways: []types.NatGateway{gateway(gwState(types.NatGatewayStateDeleted))}}, nil
-	}}
+// TestReconcileWithoutCreate checks that a NATGateway whose management
+// policies do not allow Create, and whose gateway was deleted, calls no EC2
+// API that changes anything and writes no spec or annotation.
+func TestReconcileWithoutCreate(t *testing.T) {
 	f := &feature.Flags{}
 	f.Enable(feature.EnableBetaManagementPolicies)
-	cr := natGateway(withExternalName(natID), withFinalizer(), func(cr *v1alpha1.NATGateway) {
-		cr.SetManagementPolicies(xpv2.ManagementPolicies{xpv2.ManagementActionObserve})
-	})
-	k, _ := reconcileOnce(t, cr, api, f, t0)
+	cases := map[string]struct {
+		reason   string
+		policies xpv2.ManagementPolicies
+		synced   corev1.ConditionStatus
+	}{
+		"ObserveOnly": {
+			reason:   "An observe-only NATGateway reports that its gateway does not exist.",
+			policies: xpv2.ManagementPolicies{xpv2.ManagementActionObserve},
+			synced:   corev1.ConditionFalse,
+		},
+		"ObserveAndUpdate": {
+			reason:   "A NATGateway that may update but not create leaves the deleted gateway alone.",
+			policies: xpv2.ManagementPolicies{xpv2.ManagementActionObserve, xpv2.ManagementActionUpdate},
+			synced:   corev1.ConditionTrue,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			m := &mutations{}
+			api := m.fake()
+			api.MockDescribeNatGateways = func(context.Context, *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error) {
+				return &ec2.DescribeNatGatewaysOutput{NatGateways: []types.NatGateway{gateway(gwState(types.NatGatewayStateDeleted), gwTags(nil))}}, nil
+			}
+			cr := natGateway(withExternalName(natID), withFinalizer(), withTags(map[string]string{"team": "net"}), func(cr *v1alpha1.NATGateway) {
+				cr.SetManagementPolicies(tc.policies)
+			})
+			k, _ := reconcileOnce(t, cr, api, f, t0)
 
-	if len(k.updates) != 0 {
-		t.Errorf("an observe-only NATGateway must not be written; got %d updates", len(k.updates))
-	}
-	if len(k.status) != 1 {
-		t.Fatalf("want one status update, got %d", len(k.status))
-	}
-	got := k.status[0].GetCondition(xpv2.TypeSynced)
-	if got.Status != "False" || got.Reason != xpv2.ReasonReconcileError {
-		t.Errorf("an observe-only NATGateway whose gateway is gone must report a reconcile error; got %+v", got)
+			if diff := cmp.Diff([]mutation(nil), m.log, sdkOpts...); diff != "" {
+				t.Errorf("\n%s\nEC2 calls that change something: -want, +got:\n%s", tc.reason, diff)
+			}
+			if len(k.updates) != 0 {
+				t.Errorf("\n%s\nthe NATGateway must not be written; got %d updates", tc.reason, len(k.updates))
+			}
+			if len(k.status) != 1 {
+				t.Fatalf("\n%s\nwant one status update, got %d", tc.reason, len(k.status))
+			}
+			if got := k.status[0].GetCondition(xpv2.TypeSynced); got.Status != tc.synced {
+				t.Errorf("\n%s\nSynced: want %s, got %+v", tc.reason, tc.synced, got)
+			}
+		})
 	}
 }
 

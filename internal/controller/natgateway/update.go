@@ -6,6 +6,7 @@ package natgateway
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -15,6 +16,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
@@ -27,6 +29,11 @@ import (
 // one address change is requested: EC2 refuses a second while the first is
 // in progress, so the next reconcile makes the next.
 func (e *external) Update(ctx context.Context, cr *v1alpha1.NATGateway) (managed.ExternalUpdate, error) {
+	if e.found != nil {
+		// Observe found the gateway gone; a management policy without
+		// Create leaves it so. There is nothing to update.
+		return managed.ExternalUpdate{}, nil
+	}
 	id := meta.GetExternalName(cr)
 	d := computeDrift(cr)
 
@@ -45,9 +52,14 @@ func (e *external) Update(ctx context.Context, cr *v1alpha1.NATGateway) (managed
 	return managed.ExternalUpdate{}, nil
 }
 
-// replace deletes a gateway whose primary address no longer matches the spec.
+// replace deletes a gateway whose primary address no longer matches the
+// spec, if the management policies allow the provider to delete it and to
+// create its replacement.
 func (e *external) replace(ctx context.Context, cr *v1alpha1.NATGateway, d drift) error {
 	id := meta.GetExternalName(cr)
+	if !allows(cr, xpv2.ManagementActionDelete) || !allows(cr, xpv2.ManagementActionCreate) {
+		return errors.Errorf("cannot replace NAT gateway %s: its primary address is %s, the spec asks for %s, and spec.managementPolicies do not allow Delete and Create", id, d.observed.PrimaryAllocationID, d.desired.PrimaryAllocationID)
+	}
 	_, err := e.client.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(id)})
 	if err != nil && !ec2client.IsNATGatewayNotFound(err) {
 		return errors.Wrapf(err, "cannot delete NAT gateway %s to replace it", id)
@@ -55,6 +67,12 @@ func (e *external) replace(ctx context.Context, cr *v1alpha1.NATGateway, d drift
 	e.record.Event(cr, event.Normal(reasonReplacing, fmt.Sprintf("Deleting NAT gateway %s to replace it: its primary address is %s, the spec asks for %s", id, d.observed.PrimaryAllocationID, d.desired.PrimaryAllocationID)))
 	cr.Status.AtProvider.State = aws.String(v1alpha1.NATGatewayStateDeleting)
 	return nil
+}
+
+// allows reports whether the management policies of cr allow action.
+func allows(cr *v1alpha1.NATGateway, action xpv2.ManagementAction) bool {
+	p := cr.GetManagementPolicies()
+	return len(p) == 0 || slices.Contains(p, xpv2.ManagementActionAll) || slices.Contains(p, action)
 }
 
 // updateTags creates and deletes tags of gateway id as d says.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
@@ -42,6 +43,9 @@ func (m *mutations) fake() *fake.EC2 {
 		return m.errs[op]
 	}
 	return &fake.EC2{
+		MockCreateNatGateway: func(_ context.Context, in *ec2.CreateNatGatewayInput) (*ec2.CreateNatGatewayOutput, error) {
+			return &ec2.CreateNatGatewayOutput{NatGateway: &types.NatGateway{NatGatewayId: aws.String(newNatID)}}, rec("CreateNatGateway", in)
+		},
 		MockDeleteNatGateway: func(_ context.Context, in *ec2.DeleteNatGatewayInput) (*ec2.DeleteNatGatewayOutput, error) {
 			return &ec2.DeleteNatGatewayOutput{NatGatewayId: in.NatGatewayId}, rec("DeleteNatGateway", in)
 		},
@@ -88,9 +92,19 @@ func TestUpdate(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		m      *mutations
+		found  *found
 		cr     *v1alpha1.NATGateway
 		want   want
 	}{
+		"GatewayGone": {
+			reason: "A gateway Observe found gone (a management policy without Create keeps it so) is not updated.",
+			m:      &mutations{},
+			found:  &found{id: natID, state: v1alpha1.FoundStateDeleted},
+			cr:     natGateway(withExternalName(natID), withTags(map[string]string{"team": "net"}), withAtProvider(observed(gateway(gwState(types.NatGatewayStateDeleted))))),
+			want: want{
+				cr: natGateway(withExternalName(natID), withTags(map[string]string{"team": "net"}), withAtProvider(observed(gateway(gwState(types.NatGatewayStateDeleted))))),
+			},
+		},
 		"CreateTags": {
 			reason: "Missing and changed tags are written in one CreateTags call.",
 			m:      &mutations{},
@@ -254,6 +268,19 @@ func TestUpdate(t *testing.T) {
 					"Deleting NAT gateway "+natID+" to replace it: its primary address is "+allocID+", the spec asks for "+newAllocID)},
 			},
 		},
+		"ReplaceNotAllowed": {
+			reason: "A gateway is not deleted for replacement when the management policies do not allow Delete; the error says why.",
+			m:      &mutations{},
+			cr: natGateway(withExternalName(natID), withAllocation(newAllocID), withAtProvider(observed(gateway())), func(cr *v1alpha1.NATGateway) {
+				cr.SetManagementPolicies(xpv2.ManagementPolicies{xpv2.ManagementActionObserve, xpv2.ManagementActionUpdate, xpv2.ManagementActionCreate})
+			}),
+			want: want{
+				cr: natGateway(withExternalName(natID), withAllocation(newAllocID), withAtProvider(observed(gateway())), func(cr *v1alpha1.NATGateway) {
+					cr.SetManagementPolicies(xpv2.ManagementPolicies{xpv2.ManagementActionObserve, xpv2.ManagementActionUpdate, xpv2.ManagementActionCreate})
+				}),
+				err: errors.New("cannot replace NAT gateway " + natID + ": its primary address is " + allocID + ", the spec asks for " + newAllocID + ", and spec.managementPolicies do not allow Delete and Create"),
+			},
+		},
 		"ReplaceError": {
 			reason: "An error deleting the gateway to replace it is returned, without an event.",
 			m:      &mutations{errs: map[string]error{"DeleteNatGateway": errBoom}},
@@ -278,6 +305,7 @@ func TestUpdate(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			e, rec := newExternal(tc.m.fake(), t0)
+			e.found = tc.found
 			_, err := e.Update(context.Background(), tc.cr)
 			if diff := cmp.Diff(tc.want.err, err, equateErrors()); diff != "" {
 				t.Errorf("\n%s\ne.Update(...): -want error, +got error:\n%s", tc.reason, diff)
