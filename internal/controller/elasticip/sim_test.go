@@ -1,0 +1,188 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package elasticip
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
+	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
+)
+
+// TestAgainstEC2Sim drives the external client through the life of an
+// address against the EC2 simulator, with the unmodified SDK client: the
+// requests, filters and error codes are the wire protocol's.
+func TestAgainstEC2Sim(t *testing.T) {
+	ctx := context.Background()
+	sim, err := ec2sim.New(ec2sim.Options{Durations: ec2sim.Durations{Pending: time.Hour, Deleting: time.Hour, Retention: 2 * time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := sim.NewHTTPTestServer()
+	t.Cleanup(hs.Close)
+	api := ec2.New(ec2.Options{
+		Region:           region,
+		BaseEndpoint:     aws.String(hs.URL),
+		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEGRESSKITTEST", "secret", ""),
+		RetryMaxAttempts: 1,
+	})
+	advance := func(d time.Duration) {
+		t.Helper()
+		if _, err := sim.SetClock(ctx, ec2sim.ClockUpdate{Advance: d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := &recorder{}
+	counter := prometheus.NewCounter(prometheus.CounterOpts{Name: "test"})
+	e := newExternal(api, rec, counter)
+	owned := func() []string {
+		t.Helper()
+		out, err := api.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, a := range out.Addresses {
+			ids = append(ids, aws.ToString(a.AllocationId))
+		}
+		return ids
+	}
+	observe := func(cr *v1alpha1.ElasticIP) managed.ExternalObservation {
+		t.Helper()
+		o, err := e.Observe(ctx, cr)
+		if err != nil {
+			t.Fatalf("Observe: %v", err)
+		}
+		return o
+	}
+
+	cr := elasticIP(withTags(map[string]string{"team": "net"}))
+
+	// Allocate, tagged.
+	if o := observe(cr); o.ResourceExists {
+		t.Fatal("Observe before Create: the address must not exist")
+	}
+	if _, err := e.Create(ctx, cr); err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	first := meta.GetExternalName(cr)
+	if o := observe(cr); !o.ResourceExists || !o.ResourceUpToDate {
+		t.Fatalf("Observe after Create: got %+v, want an up-to-date address", o)
+	}
+
+	// A lost external name is recovered by the ownership tag: no second
+	// address.
+	meta.SetExternalName(cr, "")
+	if _, err := e.Create(ctx, cr); err != nil {
+		t.Fatalf("Create again: %v", err)
+	}
+	if got := meta.GetExternalName(cr); got != first || len(owned()) != 1 {
+		t.Fatalf("Create after a lost external name: adopted %q and EC2 holds %v; want %q only", got, owned(), first)
+	}
+
+	// Tag drift is found and fixed.
+	cr.Spec.ForProvider.Tags = map[string]string{"team": "platform"}
+	if o := observe(cr); o.ResourceUpToDate {
+		t.Fatal("Observe after a tag change: want not up to date")
+	}
+	if _, err := e.Update(ctx, cr); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if o := observe(cr); !o.ResourceUpToDate || cr.Status.AtProvider.Tags["team"] != "platform" {
+		t.Fatalf("Observe after Update: got %+v with tags %v", o, cr.Status.AtProvider.Tags)
+	}
+
+	// A NAT gateway holds the address: deletion waits.
+	vpc, err := api.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn, err := api.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String("10.0.1.0/24")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := api.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: sn.Subnet.SubnetId, AllocationId: aws.String(first)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	advance(2 * time.Hour)
+	withDeletionTimestamp()(cr)
+	if o := observe(cr); !o.ResourceExists || associated(cr.Status.AtProvider) == "" {
+		t.Fatalf("Observe while held: got %+v, association %q; want an existing, associated address", o, associated(cr.Status.AtProvider))
+	}
+	if _, err := e.Delete(ctx, cr); err != nil {
+		t.Fatalf("Delete while held: %v", err)
+	}
+	if c := cr.GetCondition(TypeReleased); c.Reason != ReasonStillAssociated {
+		t.Fatalf("Delete while held: Released condition %+v, want reason %s", c, ReasonStillAssociated)
+	}
+	// Were the association missed, EC2's answer makes Delete wait too.
+	cr.Status.AtProvider.AssociationID, cr.Status.AtProvider.NetworkInterfaceID = nil, nil
+	cr.Status.SetConditions(xpv2.Available())
+	if _, err := e.Delete(ctx, cr); err != nil {
+		t.Fatalf("Delete on AuthFailure: %v", err)
+	}
+	if c := cr.GetCondition(TypeReleased); c.Reason != ReasonStillAssociated || len(owned()) != 1 {
+		t.Fatalf("Delete on AuthFailure: Released condition %+v and addresses %v; want a wait and the address kept", c, owned())
+	}
+
+	// Once the gateway is deleted, the address is released.
+	if _, err := api.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: gw.NatGateway.NatGatewayId}); err != nil {
+		t.Fatal(err)
+	}
+	advance(2 * time.Hour)
+	if o := observe(cr); !o.ResourceExists || associated(cr.Status.AtProvider) != "" {
+		t.Fatalf("Observe after the gateway is gone: got %+v, association %q", o, associated(cr.Status.AtProvider))
+	}
+	if _, err := e.Delete(ctx, cr); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if o := observe(cr); o.ResourceExists || len(owned()) != 0 {
+		t.Fatalf("Observe after Delete: got %+v with addresses %v; want none", o, owned())
+	}
+
+	// An address released outside Crossplane is allocated again and the
+	// healing is recorded.
+	cr = elasticIP()
+	if _, err := e.Create(ctx, cr); err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	old := meta.GetExternalName(cr)
+	if _, err := api.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: aws.String(old)}); err != nil {
+		t.Fatal(err)
+	}
+	if o := observe(cr); o.ResourceExists {
+		t.Fatal("Observe after an out-of-band release: want the address gone")
+	}
+	if _, err := e.Create(ctx, cr); err != nil {
+		t.Fatalf("Create after release: %v", err)
+	}
+	h, err := healing.Get(cr)
+	if err != nil || h == nil || h.Last.PreviousID != old || h.Last.NewID != meta.GetExternalName(cr) || h.Last.NewID == old {
+		t.Fatalf("healing record after reallocation: %+v, %v; want %s replaced", h, err, old)
+	}
+	if got := testutil.ToFloat64(counter); got != 1 {
+		t.Errorf("reallocations counted: got %v, want 1", got)
+	}
+	if len(messages(rec.events, event.TypeWarning)) != 1 {
+		t.Errorf("Warning events: got %v, want one naming %s", messages(rec.events, event.TypeWarning), old)
+	}
+	if o := observe(cr); !o.ResourceExists || cr.Status.AtProvider.Healing == nil {
+		t.Fatalf("Observe after reallocation: got %+v, healing %+v", o, cr.Status.AtProvider.Healing)
+	}
+}
