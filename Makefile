@@ -40,8 +40,12 @@ lint: ## Run go vet and golangci-lint.
 	$(GO) vet ./...
 	$(GOLANGCI_LINT) run ./...
 
+.PHONY: tools
+tools: ## Build the local control plane tools (cached; the first build takes about 15 minutes).
+	cluster/tools/build.sh all
+
 .PHONY: test
-test: ## Run every test: unit, simulator, CRD validation and end to end.
+test: tools ## Run every test: unit, simulator, CRD validation and end to end.
 	$(GO) test -count=1 -timeout 60m ./...
 
 .PHONY: bench
@@ -57,4 +61,5 @@ run: ## Run the provider out of cluster against the current kubeconfig.
 
 .PHONY: demo
 demo: ## Show a NAT gateway healed after an out-of-band deletion, on a local control plane.
-	$(GO) run ./cmd/demo
+	cluster/tools/build.sh kube
+	$(GO) run ./cluster/demo
