@@ -34,7 +34,8 @@ type Admin interface {
 	// Throttle returns the throttle configuration.
 	Throttle(ctx context.Context) (ThrottleConfig, error)
 	// SetDurations changes the lifecycle durations of later transitions
-	// and returns the durations in force.
+	// and returns the durations in force. Zero fields keep their current
+	// value; negative fields mean no wait.
 	SetDurations(ctx context.Context, d Durations) (Durations, error)
 	// SetClock changes the speed of the simulated clock or moves it
 	// forward.
@@ -223,7 +224,7 @@ func (s *Server) Throttle(_ context.Context) (ThrottleConfig, error) {
 func (s *Server) SetDurations(_ context.Context, d Durations) (Durations, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.durations = d.withDefaults()
+	s.durations = d.over(s.durations)
 	return s.durations, nil
 }
 

@@ -118,9 +118,14 @@ func TestAdmin(t *testing.T) {
 
 			// Durations and clock.
 			d, err := admin.SetDurations(ctx, ec2sim.Durations{Pending: time.Minute, Consistency: time.Second})
-			want := ec2sim.Durations{Pending: time.Minute, Deleting: ec2sim.DefaultDeleting, Retention: ec2sim.DefaultRetention, Consistency: time.Second}
+			want := ec2sim.Durations{Pending: time.Minute, Deleting: slow.Deleting, Retention: slow.Retention, Consistency: time.Second}
 			if diff := cmp.Diff(want, d); err != nil || diff != "" {
 				t.Errorf("SetDurations: %v; -want +got:\n%s", err, diff)
+			}
+			d, err = admin.SetDurations(ctx, ec2sim.Durations{Consistency: -1})
+			want.Consistency = 0
+			if diff := cmp.Diff(want, d); err != nil || diff != "" {
+				t.Errorf("SetDurations with a negative field: %v; -want +got:\n%s", err, diff)
 			}
 			before, _ := admin.Clock(ctx)
 			speed := 60.0

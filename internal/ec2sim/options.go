@@ -97,6 +97,26 @@ func (d Durations) withDefaults() Durations {
 	}
 }
 
+// over returns cur with the non-zero fields of d; negative fields become
+// zero.
+func (d Durations) over(cur Durations) Durations {
+	pick := func(v, c time.Duration) time.Duration {
+		switch {
+		case v == 0:
+			return c
+		case v < 0:
+			return 0
+		}
+		return v
+	}
+	return Durations{
+		Pending:     pick(d.Pending, cur.Pending),
+		Deleting:    pick(d.Deleting, cur.Deleting),
+		Retention:   pick(d.Retention, cur.Retention),
+		Consistency: pick(d.Consistency, cur.Consistency),
+	}
+}
+
 type durationsJSON struct {
 	Pending     string `json:"pending,omitempty"`
 	Deleting    string `json:"deleting,omitempty"`
