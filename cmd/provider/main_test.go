@@ -27,6 +27,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/providerconfig"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
@@ -52,13 +53,16 @@ var (
 func providerBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "provider-test")
+		// One build serves every test, so it outlives any one test's TempDir.
+		dir, err := os.MkdirTemp("", "provider-test") //nolint:usetesting // Removed in TestMain.
 		if err != nil {
 			errBuild = err
 			return
 		}
 		binary = filepath.Join(dir, "provider")
-		cmd := exec.Command("go", "build", "-o", binary,
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", binary,
 			"-ldflags", "-X github.com/egresskit/provider-aws-egress/internal/version.Version="+testVersion, ".")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			errBuild = fmt.Errorf("go build: %w\n%s", err, out)
@@ -298,7 +302,10 @@ func TestBinaryAgainstControlPlane(t *testing.T) {
 		if kerrors.IsNotFound(err) {
 			return nil
 		}
-		return fmt.Errorf("still there: %v", err)
+		if err != nil {
+			return err
+		}
+		return errors.New("the ClusterProviderConfig still exists")
 	}); err != nil {
 		t.Errorf("A ClusterProviderConfig no longer in use is deleted: %v", err)
 	}
@@ -313,11 +320,11 @@ func TestBinaryAgainstControlPlane(t *testing.T) {
 
 // get returns the status and body of a GET of url.
 func get(url string) (int, string) {
-	rsp, err := http.Get(url) //nolint:gosec,noctx // A test against a loopback server.
+	rsp, err := http.Get(url) //nolint:noctx // A test against a loopback server.
 	if err != nil {
 		return 0, err.Error()
 	}
-	defer rsp.Body.Close() //nolint:errcheck // Read to the end below.
+	defer rsp.Body.Close()
 	b, _ := io.ReadAll(rsp.Body)
 	return rsp.StatusCode, string(b)
 }

@@ -18,7 +18,7 @@ import (
 
 // managed sets up the gated managed-resource controllers of the provider,
 // each with the process's one EC2 client factory.
-var managed = []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error{
+var managed = []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error{ //nolint:gochecknoglobals // A fixed list, read only.
 	natgateway.SetupGated,
 	elasticip.SetupGated,
 	route.SetupGated,

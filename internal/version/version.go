@@ -6,4 +6,4 @@ package version
 
 // Version of the build. The Makefile sets it with
 // -ldflags "-X github.com/egresskit/provider-aws-egress/internal/version.Version=<version>".
-var Version = "v0.0.0-dev"
+var Version = "v0.0.0-dev" //nolint:gochecknoglobals // Set by the linker, so it must be a package variable.

@@ -194,7 +194,7 @@ func TestClientForSources(t *testing.T) {
 			}
 			objs := make([]client.Object, 0, len(tc.args.objs))
 			for _, o := range tc.args.objs {
-				o = o.DeepCopyObject().(client.Object) //nolint:forcetypeassert // A copy of a client.Object is one.
+				o = o.DeepCopyObject().(client.Object)
 				switch pc := o.(type) {
 				case *apisv1alpha1.ProviderConfig:
 					pc.Spec.Endpoint = &apisv1alpha1.Endpoint{URL: srv.URL}
