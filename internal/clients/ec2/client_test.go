@@ -301,8 +301,6 @@ func TestClientForRegion(t *testing.T) {
 // AWS_CA_BUNDLE: the SDK's loader rebuilds the client's HTTP transport to add
 // the bundle, which fails for HTTP clients it cannot rebuild.
 func TestClientForCABundle(t *testing.T) {
-	const systemBundle = "/etc/ssl/certs/ca-certificates.crt"
-
 	cases := map[string]struct {
 		reason string
 		tls    bool
@@ -357,10 +355,10 @@ func TestClientForCABundle(t *testing.T) {
 			switch tc.bundle {
 			case "":
 			case "SYSTEM":
-				if _, err := os.Stat(systemBundle); err != nil {
-					t.Skipf("no system CA bundle at %s", systemBundle)
+				if _, err := os.Stat(systemCABundle); err != nil {
+					t.Skipf("no system CA bundle at %s", systemCABundle)
 				}
-				t.Setenv("AWS_CA_BUNDLE", systemBundle)
+				t.Setenv("AWS_CA_BUNDLE", systemCABundle)
 			case "SERVER":
 				p := filepath.Join(t.TempDir(), "ca.pem")
 				pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})

@@ -178,7 +178,7 @@ func failingGet() *test.MockClient {
 
 // isolateAWSEnv keeps the SDK's default chain away from the files and
 // variables of the machine running the test.
-func isolateAWSEnv(t *testing.T) {
+func isolateAWSEnv(t testing.TB) {
 	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
