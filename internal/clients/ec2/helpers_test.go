@@ -178,18 +178,18 @@ func failingGet() *test.MockClient {
 
 // isolateAWSEnv keeps the SDK's default chain away from the files and
 // variables of the machine running the test.
-func isolateAWSEnv(t testing.TB) {
-	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+func isolateAWSEnv(tb testing.TB) {
+	tb.Helper()
+	dir := tb.TempDir()
+	tb.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	tb.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	tb.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	for _, v := range []string{
 		"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
 		"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_STS",
 		"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CA_BUNDLE", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE",
 	} {
-		t.Setenv(v, "")
+		tb.Setenv(v, "")
 	}
 }
 
