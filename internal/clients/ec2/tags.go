@@ -10,8 +10,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+
+	"github.com/egresskit/provider-aws-egress/apis"
 )
 
 // TagUID is the ownership tag that carries the managed resource's UID. With
@@ -25,8 +29,26 @@ const TagUID = "egresskit.io/uid"
 // awsTagPrefix marks tags that belong to AWS: never written nor removed.
 const awsTagPrefix = "aws:"
 
+// scheme knows the provider's kinds, so ownership tags name the kind even
+// of an object whose type metadata is empty, as it is after the API server
+// answered a write.
+var scheme = func() *runtime.Scheme {
+	s := runtime.NewScheme()
+	if err := apis.AddToScheme(s); err != nil {
+		panic(err)
+	}
+	return s
+}()
+
 // OwnershipTags returns the tags that mark an EC2 resource as made for mg.
 func OwnershipTags(mg resource.Managed) map[string]string {
+	if mg.GetObjectKind().GroupVersionKind().Kind == "" {
+		if gvk, err := apiutil.GVKForObject(mg, scheme); err == nil {
+			typed, _ := mg.DeepCopyObject().(resource.Managed)
+			typed.GetObjectKind().SetGroupVersionKind(gvk)
+			mg = typed
+		}
+	}
 	t := resource.GetExternalTags(mg)
 	t[TagUID] = string(mg.GetUID())
 	return t

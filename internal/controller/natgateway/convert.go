@@ -160,10 +160,7 @@ func timeOf(t *time.Time) *metav1.Time {
 }
 
 // desiredTags returns the tags the gateway of cr should carry: the user's and
-// the ownership tags. The kind tag is derived from the type, because the
-// object's type metadata is empty after a write to the API server.
+// the ownership tags.
 func desiredTags(cr *v1alpha1.NATGateway) map[string]string {
-	c := *cr
-	c.SetGroupVersionKind(v1alpha1.NATGatewayGroupVersionKind)
-	return ec2client.DesiredTags(&c, cr.Spec.ForProvider.Tags)
+	return ec2client.DesiredTags(cr, cr.Spec.ForProvider.Tags)
 }
