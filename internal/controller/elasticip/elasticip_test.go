@@ -188,7 +188,7 @@ func TestConnect(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			c := &connector{usage: tc.usage, clients: tc.factory, recorder: event.NewNopRecorder(), reallocations: prometheus.NewCounter(prometheus.CounterOpts{Name: "test"})}
+			c := &connector{usage: tc.usage, clients: tc.factory, recorder: event.NewNopRecorder(), reallocations: prometheus.NewCounter(prometheus.CounterOpts{Name: "test_reallocations_total", Help: "Reallocations counted by a test."})}
 			got, err := c.Connect(context.Background(), elasticIP())
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("\n%s\nConnect(...): -want error, +got error:\n%s", tc.reason, diff)

@@ -9,12 +9,15 @@ import (
 )
 
 // reallocations counts the addresses allocated to replace one released
-// outside Crossplane.
+// outside Crossplane. It is served with controller-runtime's metrics.
+//
+//nolint:gochecknoglobals // A Prometheus collector is registered once per process.
 var reallocations = prometheus.NewCounter(prometheus.CounterOpts{
 	Name: "egresskit_elasticip_reallocations_total",
 	Help: "Elastic IP addresses allocated again after the previous address of an ElasticIP was released outside Crossplane.",
 })
 
+//nolint:gochecknoinits // Registers the collector once per process, before any controller runs.
 func init() {
 	metrics.Registry.MustRegister(reallocations)
 }

@@ -72,7 +72,7 @@ func reconciler(t *testing.T, stored *v1alpha1.ElasticIP, api *fake.EC2, w *writ
 		usage:         resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
 		clients:       &clientFactory{api: api},
 		recorder:      event.NewNopRecorder(),
-		reallocations: prometheus.NewCounter(prometheus.CounterOpts{Name: "test"}),
+		reallocations: prometheus.NewCounter(prometheus.CounterOpts{Name: "test_reallocations_total", Help: "Reallocations counted by a test."}),
 	}
 	opts := append(lifecycleOptions(c), managed.WithManagementPolicies())
 	return managed.NewReconciler(&rfake.Manager{Client: kube, Scheme: s}, resource.ManagedKind(v1alpha1.ElasticIPGroupVersionKind), opts...)
@@ -99,6 +99,7 @@ func TestReconcileDeletingWhileHeld(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Reconcile(...): %v", err)
 	}
+	//nolint:staticcheck // crossplane-runtime v2.4.0 answers Requeue: true while the deletion waits.
 	if diff := cmp.Diff(reconcile.Result{Requeue: true}, got); diff != "" {
 		t.Errorf("Reconcile(...): -want result, +got result:\n%s", diff)
 	}

@@ -48,7 +48,7 @@ func TestAgainstEC2Sim(t *testing.T) {
 		}
 	}
 	rec := &recorder{}
-	counter := prometheus.NewCounter(prometheus.CounterOpts{Name: "test"})
+	counter := prometheus.NewCounter(prometheus.CounterOpts{Name: "test_reallocations_total", Help: "Reallocations counted by a test."})
 	e := newExternal(api, rec, counter)
 	owned := func() []string {
 		t.Helper()
@@ -56,7 +56,7 @@ func TestAgainstEC2Sim(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ids []string
+		ids := make([]string, 0, len(out.Addresses))
 		for _, a := range out.Addresses {
 			ids = append(ids, aws.ToString(a.AllocationId))
 		}

@@ -63,13 +63,19 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.Route) (managed.Ext
 		return managed.ExternalObservation{ResourceExists: true}, nil
 	}
 
+	return e.evaluate(ctx, cr, *r)
+}
+
+// evaluate decides whether the observed route r points at the Route's
+// target and whether traffic flows, and sets the Ready condition.
+func (e *external) evaluate(ctx context.Context, cr *v1alpha1.Route, r types.Route) (managed.ExternalObservation, error) {
 	dest := aws.ToString(cr.Status.AtProvider.Destination)
-	desired := ptr.Deref(p.NATGatewayID, "")
+	desired := ptr.Deref(cr.Spec.ForProvider.NATGatewayID, "")
 	current := aws.ToString(r.NatGatewayId)
 
 	if desired != "" && current != desired {
-		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("route to %s points at %s (%s); pointing it at %s", dest, target(*r), r.State, desired)))
-		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false, Diff: cmp.Diff(desired, target(*r))}, nil
+		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("route to %s points at %s (%s); pointing it at %s", dest, target(r), r.State, desired)))
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false, Diff: cmp.Diff(desired, target(r))}, nil
 	}
 
 	if current == "" {
