@@ -34,6 +34,7 @@ type flags struct {
 	HealthProbeBindAddress   string
 	EnableSecretCache        bool
 	EC2APIBudget             float64
+	NATInventoryInterval     time.Duration
 }
 
 // newApp returns the provider's command line, filling f when parsed.
@@ -49,10 +50,15 @@ func newApp(f *flags) *kingpin.Application {
 		Default("").Envar("POD_NAMESPACE").StringVar(&f.LeaderElectionNamespace)
 	app.Flag("sync", "How often every resource is reconciled again from the informer cache, whatever happened.").
 		Short('s').Default("1h").DurationVar(&f.SyncInterval)
-	app.Flag("poll", "How often each managed resource is observed in EC2 to detect drift. A NAT gateway deleted "+
-		"outside Crossplane is noticed, and recreated, within one poll interval. Each poll is "+
-		"one Describe call, so N resources cost N/poll requests a second of the account's non-mutating EC2 budget.").
+	app.Flag("poll", "How often each managed resource is observed to detect drift. Each poll of an ElasticIP or a Route "+
+		"is one Describe call, so N resources cost N/poll requests a second of the account's non-mutating EC2 budget; "+
+		"NATGateways are served from the NAT gateway inventory (see --nat-inventory-interval).").
 		Default("1m").DurationVar(&f.PollInterval)
+	app.Flag("nat-inventory-interval", "How often the NAT gateways of each provider config and region in use are listed, "+
+		"1000 to a DescribeNatGateways call. NATGateway polls are served from the latest listing, and a gateway deleted or "+
+		"failed outside Crossplane is noticed within one interval, however long --poll is. 0 turns the inventory off: "+
+		"each NATGateway poll is then one DescribeNatGateways call.").
+		Default("10s").DurationVar(&f.NATInventoryInterval)
 	app.Flag("poll-state-metric", "How often the managed resource state metrics are recorded.").
 		Default("5s").DurationVar(&f.PollStateMetricInterval)
 	app.Flag("max-reconcile-rate", "The most reconciles per second, across all controllers; it also sets the concurrent reconciles of each controller and the API server request rate (5x) and burst (10x).").
@@ -90,6 +96,9 @@ func (f *flags) validate() error {
 	}
 	if f.PollStateMetricInterval <= 0 {
 		return errors.Errorf("--poll-state-metric must be positive, got %s", f.PollStateMetricInterval)
+	}
+	if f.NATInventoryInterval != 0 && f.NATInventoryInterval < time.Second {
+		return errors.Errorf("--nat-inventory-interval must be 0 (off) or at least 1s, got %s", f.NATInventoryInterval)
 	}
 	if _, err := ec2client.NewBudget(f.EC2APIBudget); err != nil {
 		return errors.Wrap(err, "--ec2-api-budget")

@@ -23,6 +23,7 @@ func defaults() flags {
 		HealthProbeBindAddress:   ":8081",
 		EnableSecretCache:        true,
 		EC2APIBudget:             0.5,
+		NATInventoryInterval:     10 * time.Second,
 	}
 }
 
@@ -57,7 +58,7 @@ func TestFlags(t *testing.T) {
 				"--poll=15s", "--poll-state-metric=10s", "--max-reconcile-rate=50", "--no-enable-management-policies",
 				"--enable-changelogs", "--changelogs-socket-path=/tmp/cl.sock", "--metrics-bind-address=127.0.0.1:0",
 				"--health-probe-bind-address=0", "--no-enable-secret-cache", "--ec2-api-budget=0.25",
-				"--leader-election-namespace=crossplane-system",
+				"--leader-election-namespace=crossplane-system", "--nat-inventory-interval=30s",
 			},
 			want: want{flags: ptr.To(func() flags {
 				f := defaults()
@@ -65,6 +66,7 @@ func TestFlags(t *testing.T) {
 				f.EnableManagementPolicies, f.EnableChangeLogs, f.ChangeLogsSocketPath = false, true, "/tmp/cl.sock"
 				f.MetricsBindAddress, f.HealthProbeBindAddress = "127.0.0.1:0", "0"
 				f.EnableSecretCache, f.EC2APIBudget, f.LeaderElectionNamespace = false, 0.25, "crossplane-system"
+				f.NATInventoryInterval = 30 * time.Second
 				return f
 			}())},
 		},
@@ -87,6 +89,27 @@ func TestFlags(t *testing.T) {
 			want: want{
 				flags: ptr.To(func() flags { f := defaults(); f.EC2APIBudget = 1.2; return f }()),
 				err:   "--ec2-api-budget: EC2 API budget 1.2 is out of range: use a fraction above 0 and at most 1, e.g. 0.5 for half of each EC2 request bucket",
+			},
+		},
+		"InventoryOff": {
+			reason: "A zero NAT gateway inventory interval turns the inventory off.",
+			args:   []string{"--nat-inventory-interval=0s"},
+			want:   want{flags: ptr.To(func() flags { f := defaults(); f.NATInventoryInterval = 0; return f }())},
+		},
+		"InventoryTooOften": {
+			reason: "Listing every gateway more than once a second is refused.",
+			args:   []string{"--nat-inventory-interval=500ms"},
+			want: want{
+				flags: ptr.To(func() flags { f := defaults(); f.NATInventoryInterval = 500 * time.Millisecond; return f }()),
+				err:   "--nat-inventory-interval must be 0 (off) or at least 1s, got 500ms",
+			},
+		},
+		"NegativeInventoryInterval": {
+			reason: "A negative NAT gateway inventory interval is refused.",
+			args:   []string{"--nat-inventory-interval=-10s"},
+			want: want{
+				flags: ptr.To(func() flags { f := defaults(); f.NATInventoryInterval = -10 * time.Second; return f }()),
+				err:   "--nat-inventory-interval must be 0 (off) or at least 1s, got -10s",
 			},
 		},
 		"ZeroReconcileRate": {

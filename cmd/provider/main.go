@@ -47,6 +47,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	egresscontroller "github.com/egresskit/provider-aws-egress/internal/controller"
+	"github.com/egresskit/provider-aws-egress/internal/controller/natgateway"
 	"github.com/egresskit/provider-aws-egress/internal/version"
 )
 
@@ -75,7 +76,7 @@ func main() {
 // run sets up the manager and every controller, then runs them until ctx is
 // done.
 func run(ctx context.Context, f *flags, log logging.Logger) error {
-	log.Info("Starting", "version", version.Version, "poll", f.PollInterval.String(), "sync", f.SyncInterval.String(), "ec2-api-budget", f.EC2APIBudget)
+	log.Info("Starting", "version", version.Version, "poll", f.PollInterval.String(), "sync", f.SyncInterval.String(), "ec2-api-budget", f.EC2APIBudget, "nat-inventory-interval", f.NATInventoryInterval.String())
 
 	cfg, err := ctrl.GetConfig()
 	if err != nil {
@@ -144,7 +145,8 @@ func run(ctx context.Context, f *flags, log logging.Logger) error {
 	if err := customresourcesgate.Setup(mgr, o); err != nil {
 		return errors.Wrap(err, "cannot set up the CustomResourceDefinition gate")
 	}
-	if err := egresscontroller.SetupGated(mgr, o,
+	nat := []natgateway.Option{natgateway.WithInventoryInterval(f.NATInventoryInterval)}
+	if err := egresscontroller.SetupGatedWith(mgr, o, nat,
 		ec2client.WithBudget(budget),
 		ec2client.WithMetrics(ec2m),
 		ec2client.WithLogger(log.WithValues("client", "ec2")),

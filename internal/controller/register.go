@@ -16,19 +16,30 @@ import (
 	"github.com/egresskit/provider-aws-egress/internal/controller/route"
 )
 
-// managed sets up the gated managed-resource controllers of the provider,
-// each with the process's one EC2 client factory.
-var managed = []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error{ //nolint:gochecknoglobals // A fixed list, read only.
-	natgateway.SetupGated,
-	elasticip.SetupGated,
-	route.SetupGated,
+// managed returns the gated managed-resource controllers of the provider,
+// each to be set up with the process's one EC2 client factory; the
+// NATGateway controller with nat.
+func managed(nat ...natgateway.Option) []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error {
+	return []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error{
+		func(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
+			return natgateway.SetupGated(mgr, o, ec, nat...)
+		},
+		elasticip.SetupGated,
+		route.SetupGated,
+	}
 }
 
 // SetupGated sets up every controller of the provider behind o.Gate: the
 // provider config usage controllers, and the managed-resource controllers
 // with one EC2 client factory made with opts.
 func SetupGated(mgr ctrl.Manager, o controller.Options, opts ...ec2client.FactoryOption) error {
-	return setupGated(mgr, o, managed, opts...)
+	return setupGated(mgr, o, managed(), opts...)
+}
+
+// SetupGatedWith is SetupGated with options of the NATGateway controller,
+// e.g. natgateway.WithInventoryInterval.
+func SetupGatedWith(mgr ctrl.Manager, o controller.Options, nat []natgateway.Option, opts ...ec2client.FactoryOption) error {
+	return setupGated(mgr, o, managed(nat...), opts...)
 }
 
 func setupGated(mgr ctrl.Manager, o controller.Options, setups []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error, opts ...ec2client.FactoryOption) error {

@@ -6,6 +6,7 @@ package controller
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -21,6 +22,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/controller/config"
+	"github.com/egresskit/provider-aws-egress/internal/controller/natgateway"
 )
 
 var errBoom = errors.New("boom")
@@ -140,5 +142,20 @@ func TestSetupGatedManaged(t *testing.T) {
 	o.Gate = &gate{}
 	if err := SetupGated(newManager(t), o, ec2client.WithCacheSize(8)); err != nil {
 		t.Errorf("SetupGated sets up the provider's registered controllers without error, got %v", err)
+	}
+}
+
+func TestSetupGatedWith(t *testing.T) {
+	o := controller.DefaultOptions()
+	g := &gate{}
+	o.Gate = g
+	nat := []natgateway.Option{natgateway.WithInventoryInterval(30 * time.Second)}
+	if err := SetupGatedWith(newManager(t), o, nat, ec2client.WithCacheSize(8)); err != nil {
+		t.Errorf("SetupGatedWith sets up the provider's registered controllers with NATGateway options without error, got %v", err)
+	}
+	// The config controllers and the three managed-resource controllers
+	// wait at the gate.
+	if got := len(g.gvks); got != 4 {
+		t.Errorf("SetupGatedWith: want 4 gate registrations, got %d", got)
 	}
 }

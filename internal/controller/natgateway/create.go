@@ -34,6 +34,8 @@ import (
 // made; and if the spec changed between two attempts, EC2 refuses the token
 // and the gateway is found by its tag.
 func (e *external) Create(ctx context.Context, cr *v1alpha1.NATGateway) (managed.ExternalCreation, error) {
+	// A snapshot taken before this change must not serve the gateway.
+	defer e.touch(cr)
 	if err := validateCreate(cr.Spec.ForProvider); err != nil {
 		return managed.ExternalCreation{}, err
 	}

@@ -21,6 +21,8 @@ import (
 // deleting is left alone. A gateway EC2 no longer knows is deleted. The
 // finalizer stays until Observe reports the gateway deleted or gone.
 func (e *external) Delete(ctx context.Context, cr *v1alpha1.NATGateway) (managed.ExternalDelete, error) {
+	// A snapshot taken before this change must not serve the gateway.
+	defer e.touch(cr)
 	id := meta.GetExternalName(cr)
 	switch aws.ToString(cr.Status.AtProvider.State) {
 	case v1alpha1.NATGatewayStateDeleting, v1alpha1.NATGatewayStateDeleted:

@@ -25,6 +25,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/natinventory"
 	"github.com/egresskit/provider-aws-egress/internal/controller/follow"
 )
 
@@ -46,6 +47,7 @@ var _ managed.TypedExternalClient[*v1alpha1.NATGateway] = &external{}
 type settings struct {
 	shortPoll time.Duration
 	backoff   backoff
+	inventory time.Duration
 	now       func() time.Time
 }
 
@@ -68,9 +70,9 @@ func WithFailedBackoff(base, maxWait time.Duration) Option {
 // SetupGated adds the NATGateway controller once the NATGateway and ElasticIP
 // CRDs are served: the controller watches ElasticIPs to follow a replaced
 // address. A failed setup panics, so a missing controller cannot go unnoticed.
-func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
+func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, opts ...Option) error {
 	o.Gate.Register(func() {
-		if err := Setup(mgr, o, ec); err != nil {
+		if err := Setup(mgr, o, ec, opts...); err != nil {
 			panic(errors.Wrap(err, "cannot setup NATGateway controller"))
 		}
 	}, v1alpha1.NATGatewayGroupVersionKind, v1alpha1.ElasticIPGroupVersionKind)
@@ -83,23 +85,28 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, o
 	s := settings{
 		shortPoll: DefaultShortPollInterval,
 		backoff:   backoff{base: DefaultFailedBackoffBase, max: DefaultFailedBackoffMax},
+		inventory: DefaultInventoryInterval,
 		now:       time.Now,
 	}
 	for _, fn := range opts {
 		fn(&s)
 	}
+	if s.inventory < 0 {
+		return errors.Errorf("cannot set up the NAT gateway inventory: interval %s is negative; use 0 to turn it off", s.inventory)
+	}
 
 	//nolint:staticcheck // crossplane-runtime's event.APIRecorder takes the old events API recorder; see crossplane/crossplane#7152.
 	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name), o.EventFilterFunctions...)
 	usage := resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{})
-	ropts := reconcilerOptions(mgr.GetClient(), o, &connector{
+	conn := &connector{
 		usage:       usage,
 		clients:     ec,
 		record:      recorder,
 		recreations: recreationsTotal,
 		backoff:     s.backoff,
 		now:         s.now,
-	}, recorder, s)
+	}
+	ropts := reconcilerOptions(mgr.GetClient(), o, conn, recorder, s)
 
 	if o.MetricOptions != nil && o.MetricOptions.MRStateMetrics != nil {
 		smr := statemetrics.NewMRStateRecorder(mgr.GetClient(), o.Logger, o.MetricOptions.MRStateMetrics, &v1alpha1.NATGatewayList{}, o.MetricOptions.PollStateMetricInterval)
@@ -114,15 +121,32 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, o
 
 	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), ropts...)
 
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr).
 		Named(name).
 		WithOptions(o.ForControllerRuntime()).
 		WithEventFilter(resource.DesiredStateChanged()).
 		For(&v1alpha1.NATGateway{}).
 		Watches(&v1alpha1.ElasticIP{},
 			handler.EnqueueRequestsFromMapFunc(enqueueReferencing(mgr.GetClient())),
-			builder.WithPredicates(externalNameChanged())).
-		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
+			builder.WithPredicates(externalNameChanged()))
+
+	if s.inventory > 0 {
+		inv, err := natinventory.New(s.inventory,
+			natinventory.WithIdle(inventoryIdle(o.PollInterval, s.inventory)),
+			natinventory.WithLogger(o.Logger.WithValues("controller", name, "inventory", "natgateways")))
+		if err != nil {
+			return errors.Wrap(err, "cannot set up the NAT gateway inventory")
+		}
+		if err := mgr.Add(inv); err != nil {
+			return errors.Wrap(err, "cannot add the NAT gateway inventory to the manager")
+		}
+		conn.inventory = inv
+		// Gateways the inventory finds deleted, failed or gone are
+		// reconciled at once, whatever the poll interval.
+		b = b.WatchesRawSource(inventorySource(inv))
+	}
+
+	return b.Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
 }
 
 // reconcilerOptions are the options of the NATGateway reconciler, with c as
@@ -161,6 +185,10 @@ type connector struct {
 	recreations *prometheus.CounterVec
 	backoff     backoff
 	now         func() time.Time
+
+	// inventory serves observations from recent listings; nil to describe
+	// every gateway.
+	inventory inventory
 }
 
 // Connect tracks the use of the NATGateway's provider configuration, then
@@ -179,6 +207,7 @@ func (c *connector) Connect(ctx context.Context, cr *v1alpha1.NATGateway) (manag
 		recreations: c.recreations,
 		backoff:     c.backoff,
 		now:         c.now,
+		inventory:   c.inventory,
 	}, nil
 }
 
@@ -190,6 +219,7 @@ type external struct {
 	recreations *prometheus.CounterVec
 	backoff     backoff
 	now         func() time.Time
+	inventory   inventory
 
 	// found is set by Observe when it reports that the gateway named by the
 	// external name no longer exists; Create reads it to record the healing.

@@ -56,7 +56,7 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (manage
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
 
-	gw, err := e.describe(ctx, id)
+	gw, err := e.gateway(ctx, cr, id)
 	if err != nil {
 		return managed.ExternalObservation{}, errors.Wrapf(err, "cannot describe NAT gateway %s", id)
 	}

@@ -29,6 +29,8 @@ import (
 // one address change is requested: EC2 refuses a second while the first is
 // in progress, so the next reconcile makes the next.
 func (e *external) Update(ctx context.Context, cr *v1alpha1.NATGateway) (managed.ExternalUpdate, error) {
+	// A snapshot taken before this change must not serve the gateway.
+	defer e.touch(cr)
 	if e.found != nil {
 		// Observe found the gateway gone; a management policy without
 		// Create leaves it so. There is nothing to update.

@@ -1,0 +1,20 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+// Package natinventory keeps a recent list of the NAT gateways the provider
+// made, so that thousands of gateways are observed with a few EC2 calls and a
+// gateway deleted outside Crossplane is noticed within seconds.
+//
+// An Inventory keeps one snapshot per provider configuration and region (a
+// Key): every interval it lists the gateways tagged for that configuration,
+// 1000 to a DescribeNatGateways call, through the same EC2 client, budget and
+// metrics as every other call. It lists a key only while some managed
+// resource asks for it, and stops after it has gone unasked for a while.
+//
+// Get serves a gateway from a fresh snapshot; a gateway the snapshot lacks,
+// or one the provider changed since the snapshot was taken (Touch), is not
+// served, and the caller describes it by ID. When a snapshot shows a gateway
+// that became deleting, deleted or failed, or one that vanished, the
+// Inventory sends a Change naming the managed resource it was made for, read
+// from its ownership tags, on Events.
+package natinventory

@@ -1,0 +1,229 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package natinventory
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+)
+
+// ignoreSDK ignores the SDK's unexported fields in inputs and outputs.
+var ignoreSDK = cmpopts.IgnoreUnexported(ec2.DescribeNatGatewaysInput{}, types.NatGateway{}, types.Tag{}, types.Filter{})
+
+func TestList(t *testing.T) {
+	a := gw("nat-a", types.NatGatewayStateAvailable, owned("default", "egress-a"))
+	b := gw("nat-b", types.NatGatewayStateDeleted, owned("team", "egress-b"))
+	c := gw("nat-c", types.NatGatewayStateAvailable, owned("default", "egress-c"))
+	untagged := gw("nat-untagged", types.NatGatewayStateAvailable, map[string]string{"Name": "by hand"})
+	otherConfig := gw("nat-other", types.NatGatewayStateAvailable, merge(owned("default", "egress-o"), map[string]string{"crossplane-providerconfig": "other"}))
+	clusterFilters := []types.Filter{
+		{Name: aws.String("tag-key"), Values: []string{ec2client.TagUID}},
+		{Name: aws.String("tag:crossplane-providerconfig-kind"), Values: []string{"ClusterProviderConfig"}},
+		{Name: aws.String("tag:crossplane-providerconfig"), Values: []string{"default"}},
+	}
+	namespaced := Key{ConfigKind: "ProviderConfig", ConfigNamespace: "team", ConfigName: "default", Region: "us-east-1"}
+	teamTags := merge(owned("team", "egress-t"), map[string]string{"crossplane-providerconfig-kind": "ProviderConfig"})
+	team := gw("nat-t", types.NatGatewayStateAvailable, teamTags)
+
+	type want struct {
+		gws    map[string]types.NatGateway
+		inputs []*ec2.DescribeNatGatewaysInput
+		err    string
+	}
+	cases := map[string]struct {
+		reason string
+		key    Key
+		pages  [][]types.NatGateway
+		err    error
+		want   want
+	}{
+		"OnePage": {
+			reason: "Up to 1000 gateways take one call, filtered by the ownership tags of the provider configuration.",
+			key:    key,
+			pages:  [][]types.NatGateway{{a, b}},
+			want: want{
+				gws:    byID(a, b),
+				inputs: []*ec2.DescribeNatGatewaysInput{{Filter: clusterFilters, MaxResults: aws.Int32(1000)}},
+			},
+		},
+		"Paginated": {
+			reason: "More gateways take one call per page, each with the previous page's NextToken.",
+			key:    key,
+			pages:  [][]types.NatGateway{{a}, {b}, {c}},
+			want: want{
+				gws: byID(a, b, c),
+				inputs: []*ec2.DescribeNatGatewaysInput{
+					{Filter: clusterFilters, MaxResults: aws.Int32(1000)},
+					{Filter: clusterFilters, MaxResults: aws.Int32(1000), NextToken: aws.String("page-1")},
+					{Filter: clusterFilters, MaxResults: aws.Int32(1000), NextToken: aws.String("page-2")},
+				},
+			},
+		},
+		"NamespacedConfig": {
+			reason: "A ProviderConfig serves only its namespace, so its listing filters on the namespace too.",
+			key:    namespaced,
+			pages:  [][]types.NatGateway{{team}},
+			want: want{
+				gws: byID(team),
+				inputs: []*ec2.DescribeNatGatewaysInput{{Filter: []types.Filter{
+					{Name: aws.String("tag-key"), Values: []string{ec2client.TagUID}},
+					{Name: aws.String("tag:crossplane-providerconfig-kind"), Values: []string{"ProviderConfig"}},
+					{Name: aws.String("tag:crossplane-providerconfig"), Values: []string{"default"}},
+					{Name: aws.String("tag:crossplane-namespace"), Values: []string{"team"}},
+				}, MaxResults: aws.Int32(1000)}},
+			},
+		},
+		"FiltersIgnored": {
+			reason: "An endpoint that ignores tag filters (moto does) still yields only the key's gateways: untagged ones and those of other configurations are left out.",
+			key:    key,
+			pages:  [][]types.NatGateway{{a, untagged, otherConfig, team}},
+			want: want{
+				gws:    byID(a),
+				inputs: []*ec2.DescribeNatGatewaysInput{{Filter: clusterFilters, MaxResults: aws.Int32(1000)}},
+			},
+		},
+		"Error": {
+			reason: "A failed call fails the listing.",
+			key:    key,
+			err:    errBoom,
+			want: want{
+				inputs: []*ec2.DescribeNatGatewaysInput{{Filter: clusterFilters, MaxResults: aws.Int32(1000)}},
+				err:    "cannot list the NAT gateways of ClusterProviderConfig default in us-east-1: boom",
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			l := &lister{}
+			l.set(tc.err, tc.pages...)
+			got, err := list(context.Background(), l.api(), tc.key)
+			if diff := cmp.Diff(tc.want.err, errString(err)); diff != "" {
+				t.Errorf("\n%s\nlist(...): -want error, +got error:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.gws, got, ignoreSDK); diff != "" {
+				t.Errorf("\n%s\nlist(...): -want gateways, +got gateways:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.inputs, l.inputs, ignoreSDK); diff != "" {
+				t.Errorf("\n%s\nlist(...): -want calls, +got calls:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestChanges(t *testing.T) {
+	tags := owned("default", "egress-a")
+	owner := Owner{Namespace: "default", Name: "egress-a"}
+	cases := map[string]struct {
+		reason string
+		prev   map[string]types.NatGateway
+		next   map[string]types.NatGateway
+		want   []Change
+	}{
+		"Unchanged": {
+			reason: "Gateways in the same state are no change.",
+			prev:   byID(gw("nat-a", types.NatGatewayStateAvailable, tags)),
+			next:   byID(gw("nat-a", types.NatGatewayStateAvailable, tags)),
+		},
+		"BecameAvailable": {
+			reason: "A gateway that became available needs nothing.",
+			prev:   byID(gw("nat-a", types.NatGatewayStatePending, tags)),
+			next:   byID(gw("nat-a", types.NatGatewayStateAvailable, tags)),
+		},
+		"Deleting": {
+			reason: "A gateway deleted outside Crossplane is a change as soon as it is deleting.",
+			prev:   byID(gw("nat-a", types.NatGatewayStateAvailable, tags)),
+			next:   byID(gw("nat-a", types.NatGatewayStateDeleting, tags)),
+			want:   []Change{{Owner: owner, ID: "nat-a", State: types.NatGatewayStateDeleting}},
+		},
+		"Deleted": {
+			reason: "A gateway that went deleted is a change, from deleting too.",
+			prev:   byID(gw("nat-a", types.NatGatewayStateDeleting, tags)),
+			next:   byID(gw("nat-a", types.NatGatewayStateDeleted, tags)),
+			want:   []Change{{Owner: owner, ID: "nat-a", State: types.NatGatewayStateDeleted}},
+		},
+		"StillDeleted": {
+			reason: "A gateway deleted in both listings is no new change.",
+			prev:   byID(gw("nat-a", types.NatGatewayStateDeleted, tags)),
+			next:   byID(gw("nat-a", types.NatGatewayStateDeleted, tags)),
+		},
+		"Failed": {
+			reason: "A gateway that failed is a change.",
+			prev:   byID(gw("nat-a", types.NatGatewayStatePending, tags)),
+			next:   byID(gw("nat-a", types.NatGatewayStateFailed, tags)),
+			want:   []Change{{Owner: owner, ID: "nat-a", State: types.NatGatewayStateFailed}},
+		},
+		"NewAndFailed": {
+			reason: "A gateway first listed already failed is a change.",
+			prev:   byID(),
+			next:   byID(gw("nat-a", types.NatGatewayStateFailed, tags)),
+			want:   []Change{{Owner: owner, ID: "nat-a", State: types.NatGatewayStateFailed}},
+		},
+		"NewAndPending": {
+			reason: "A new pending gateway is no change.",
+			prev:   byID(),
+			next:   byID(gw("nat-a", types.NatGatewayStatePending, tags)),
+		},
+		"Vanished": {
+			reason: "A gateway that is no longer listed (purged, or its ownership tags removed) is a change without a state.",
+			prev:   byID(gw("nat-a", types.NatGatewayStateAvailable, tags)),
+			next:   byID(),
+			want:   []Change{{Owner: owner, ID: "nat-a"}},
+		},
+		"NoOwner": {
+			reason: "A gateway whose tags name no managed resource cannot be traced to one, so it is left out.",
+			prev:   byID(gw("nat-a", types.NatGatewayStateAvailable, map[string]string{ec2client.TagUID: "uid"})),
+			next:   byID(gw("nat-a", types.NatGatewayStateDeleted, map[string]string{ec2client.TagUID: "uid"})),
+		},
+		"Several": {
+			reason: "Changes come sorted by gateway ID, each with its own owner.",
+			prev: byID(
+				gw("nat-c", types.NatGatewayStateAvailable, owned("team", "egress-c")),
+				gw("nat-b", types.NatGatewayStateAvailable, owned("default", "egress-b")),
+				gw("nat-a", types.NatGatewayStateAvailable, tags),
+			),
+			next: byID(
+				gw("nat-b", types.NatGatewayStateDeleting, owned("default", "egress-b")),
+				gw("nat-a", types.NatGatewayStateAvailable, tags),
+			),
+			want: []Change{
+				{Owner: Owner{Namespace: "default", Name: "egress-b"}, ID: "nat-b", State: types.NatGatewayStateDeleting},
+				{Owner: Owner{Namespace: "team", Name: "egress-c"}, ID: "nat-c"},
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := changes(tc.prev, tc.next)
+			if diff := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("\n%s\nchanges(...): -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// merge returns the union of maps, later ones winning.
+func merge(ms ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}

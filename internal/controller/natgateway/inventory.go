@@ -1,0 +1,127 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package natgateway
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	ktypes "k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/workqueue"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/natinventory"
+)
+
+// DefaultInventoryInterval is how often the gateways of each provider
+// configuration and region in use are listed.
+const DefaultInventoryInterval = 10 * time.Second
+
+// WithInventoryInterval sets how often the gateways of each provider
+// configuration and region in use are listed, to serve observations and to
+// notice deleted and failed gateways; 0 turns the listing off, and each
+// observation describes its gateway.
+func WithInventoryInterval(d time.Duration) Option {
+	return func(s *settings) { s.inventory = d }
+}
+
+// An inventory serves gateways from recent listings. *natinventory.Inventory
+// is one.
+type inventory interface {
+	// Get returns gateway id of the provider configuration and region k, if
+	// a fresh listing holds it, and starts listing k with api.
+	Get(k natinventory.Key, api ec2client.API, id string) (types.NatGateway, bool)
+
+	// Touch records that the provider just changed gateway id.
+	Touch(k natinventory.Key, id string)
+}
+
+var _ inventory = &natinventory.Inventory{}
+
+// inventoryIdle is how long the gateways of a provider configuration and
+// region are still listed after the last observation that asked for them: a
+// few poll intervals, so a steady set of NATGateways keeps its listing.
+func inventoryIdle(poll, interval time.Duration) time.Duration {
+	return 3 * max(poll, interval)
+}
+
+// inventoryKey returns what the inventory lists for cr: the gateways of its
+// provider configuration in its region. It reports false when cr names no
+// provider configuration.
+func inventoryKey(cr *v1alpha1.NATGateway) (natinventory.Key, bool) {
+	ref := cr.GetProviderConfigReference()
+	if ref == nil || ref.Name == "" {
+		return natinventory.Key{}, false
+	}
+	k := natinventory.Key{ConfigKind: ref.Kind, ConfigName: ref.Name, Region: cr.Spec.ForProvider.Region}
+	if ref.Kind == apisv1alpha1.ProviderConfigKind {
+		k.ConfigNamespace = cr.GetNamespace()
+	}
+	return k, true
+}
+
+// gateway returns gateway id of cr, or nil when EC2 does not know it. It is
+// served from the inventory when a fresh snapshot holds it in a settled
+// state; otherwise, and always to confirm that a gateway is gone, it is
+// described.
+func (e *external) gateway(ctx context.Context, cr *v1alpha1.NATGateway, id string) (*types.NatGateway, error) {
+	if k, ok := inventoryKey(cr); ok && e.inventory != nil {
+		if gw, ok := e.inventory.Get(k, e.client, id); ok && settled(gw) {
+			return &gw, nil
+		}
+	}
+	return e.describe(ctx, id)
+}
+
+// settled reports whether a listed gateway is in a state that a snapshot may
+// report: available with no address changing, deleted or failed. A gateway
+// in transition is described, so it is followed as closely as the short poll
+// interval allows.
+func settled(gw types.NatGateway) bool {
+	switch gw.State {
+	case types.NatGatewayStateAvailable:
+		return !slices.ContainsFunc(gw.NatGatewayAddresses, func(a types.NatGatewayAddress) bool { return slices.Contains(transitional, a.Status) })
+	case types.NatGatewayStateDeleted, types.NatGatewayStateFailed:
+		return true
+	case types.NatGatewayStatePending, types.NatGatewayStateDeleting:
+		return false
+	}
+	return false
+}
+
+// touch tells the inventory that the gateway of cr was just changed, so no
+// snapshot taken before serves it.
+func (e *external) touch(cr *v1alpha1.NATGateway) {
+	id := meta.GetExternalName(cr)
+	k, ok := inventoryKey(cr)
+	if e.inventory == nil || !ok || id == "" {
+		return
+	}
+	e.inventory.Touch(k, id)
+}
+
+// inventorySource is a source of reconcile requests for the NATGateways
+// whose gateways the inventory found deleting, deleted, failed or gone.
+func inventorySource(inv *natinventory.Inventory) source.TypedSource[reconcile.Request] {
+	return source.TypedChannel(inv.Events(), enqueueOwner())
+}
+
+// enqueueOwner enqueues the NATGateway a changed gateway was made for.
+func enqueueOwner() handler.TypedEventHandler[natinventory.Change, reconcile.Request] {
+	return handler.TypedFuncs[natinventory.Change, reconcile.Request]{
+		GenericFunc: func(_ context.Context, e event.TypedGenericEvent[natinventory.Change], q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			q.Add(reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: e.Object.Owner.Namespace, Name: e.Object.Owner.Name}})
+		},
+	}
+}
