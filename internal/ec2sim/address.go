@@ -6,6 +6,7 @@ package ec2sim
 import (
 	"net/netip"
 	"regexp"
+	"slices"
 )
 
 // An address is an Elastic IP address. While a NAT gateway uses it, it shows
@@ -34,6 +35,9 @@ func (a *address) disassociate() {
 
 var allocationIDPattern = regexp.MustCompile(`^eipalloc-[0-9a-f]{8}([0-9a-f]{9})?$`)
 
+// domainVpc is the only domain of an Elastic IP address the simulator knows.
+const domainVpc = "vpc"
+
 type addressXML struct {
 	AllocationID            string      `xml:"allocationId"`
 	AssociationID           string      `xml:"associationId,omitempty"`
@@ -48,7 +52,7 @@ type addressXML struct {
 }
 
 func (r *regionState) addressXML(a *address) addressXML {
-	x := addressXML{AllocationID: a.allocationID, Domain: "vpc", NetworkBorderGroup: a.borderGroup,
+	x := addressXML{AllocationID: a.allocationID, Domain: domainVpc, NetworkBorderGroup: a.borderGroup,
 		PublicIP: a.publicIP, PublicIpv4Pool: "amazon", Tags: a.tags.xml()}
 	if a.associated() {
 		x.AssociationID, x.NetworkInterfaceID, x.PrivateIPAddress = a.associationID, a.eniID, a.privateIP
@@ -58,7 +62,7 @@ func (r *regionState) addressXML(a *address) addressXML {
 }
 
 func allocateAddress(c *call) (any, *APIError) {
-	if d := c.q.opt("Domain"); d != "" && d != "vpc" {
+	if d := c.q.opt("Domain"); d != "" && d != domainVpc {
 		return nil, errInvalidValue("Domain", d, "Only the vpc domain is supported.")
 	}
 	bg := c.q.opt("NetworkBorderGroup")
@@ -98,12 +102,13 @@ func allocateAddress(c *call) (any, *APIError) {
 	c.r.publicIPs[a.publicIP] = a.allocationID
 	out := struct {
 		requestIDField
+
 		PublicIP           string `xml:"publicIp"`
 		AllocationID       string `xml:"allocationId"`
 		Domain             string `xml:"domain"`
 		NetworkBorderGroup string `xml:"networkBorderGroup"`
 		PublicIpv4Pool     string `xml:"publicIpv4Pool"`
-	}{PublicIP: a.publicIP, AllocationID: a.allocationID, Domain: "vpc", NetworkBorderGroup: a.borderGroup, PublicIpv4Pool: "amazon"}
+	}{PublicIP: a.publicIP, AllocationID: a.allocationID, Domain: domainVpc, NetworkBorderGroup: a.borderGroup, PublicIpv4Pool: "amazon"}
 	return &out, nil
 }
 
@@ -176,41 +181,45 @@ func describeAddresses(c *call) (any, *APIError) {
 	}
 	out := struct {
 		requestIDField
+
 		Addresses set[addressXML] `xml:"addressesSet"`
 	}{}
 	for _, id := range sortedKeys(c.r.addresses) {
 		a := c.r.addresses[id]
-		if (len(ids) > 0 || len(ips) > 0) && !contains(ids, a.allocationID) && !contains(ips, a.publicIP) {
+		if (len(ids) > 0 || len(ips) > 0) && !slices.Contains(ids, a.allocationID) && !slices.Contains(ips, a.publicIP) {
 			continue
 		}
-		if !matchFilters(fs, a.tags, func(name string) []string {
-			switch name {
-			case "allocation-id":
-				return []string{a.allocationID}
-			case "association-id":
-				return nonEmpty(a.associationID)
-			case "domain":
-				return []string{"vpc"}
-			case "network-border-group":
-				return []string{a.borderGroup}
-			case "network-interface-id":
-				return nonEmpty(a.eniID)
-			case "network-interface-owner-id":
-				if a.associated() {
-					return []string{c.r.ownerID}
-				}
-			case "private-ip-address":
-				return nonEmpty(a.privateIP)
-			case "public-ip":
-				return []string{a.publicIP}
-			}
-			return nil
-		}) {
+		if !matchFilters(fs, a.tags, func(name string) []string { return c.r.addressValues(a, name) }) {
 			continue
 		}
 		out.Addresses.Items = append(out.Addresses.Items, c.r.addressXML(a))
 	}
 	return &out, nil
+}
+
+// addressValues returns the values of an address for a filter name.
+func (r *regionState) addressValues(a *address, name string) []string {
+	switch name {
+	case "allocation-id":
+		return []string{a.allocationID}
+	case "association-id":
+		return nonEmpty(a.associationID)
+	case "domain":
+		return []string{domainVpc}
+	case "network-border-group":
+		return []string{a.borderGroup}
+	case "network-interface-id":
+		return nonEmpty(a.eniID)
+	case "network-interface-owner-id":
+		if a.associated() {
+			return []string{r.ownerID}
+		}
+	case "private-ip-address":
+		return nonEmpty(a.privateIP)
+	case "public-ip":
+		return []string{a.publicIP}
+	}
+	return nil
 }
 
 func nonEmpty(s string) []string {

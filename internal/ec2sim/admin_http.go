@@ -4,6 +4,7 @@
 package ec2sim
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -183,7 +184,13 @@ func respond(w http.ResponseWriter, v any, err error) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	var b bytes.Buffer
+	if err := json.NewEncoder(&b).Encode(v); err != nil {
+		// Only a value JSON cannot hold, such as NaN, gets here.
+		http.Error(w, "cannot encode the response: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(b.Bytes())
 }

@@ -5,7 +5,6 @@ package ec2sim
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
@@ -38,7 +37,7 @@ func parseAuthorization(h string) (sigV4Auth, bool) {
 		return sigV4Auth{}, false
 	}
 	var a sigV4Auth
-	for _, part := range strings.Split(rest, ",") {
+	for part := range strings.SplitSeq(rest, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
 			return sigV4Auth{}, false
@@ -101,7 +100,7 @@ func verifySignature(r *http.Request, body []byte, a sigV4Auth, secret string) *
 	}
 	u := *r.URL
 	u.Scheme, u.Host = "http", r.Host
-	cp, err := http.NewRequestWithContext(context.Background(), r.Method, u.String(), bytes.NewReader(body))
+	cp, err := http.NewRequestWithContext(r.Context(), r.Method, u.String(), bytes.NewReader(body)) //nolint:gosec // The copy is only signed, never sent, so it cannot forge a request.
 	if err != nil {
 		return errAuth("AWS was not able to validate the provided access credentials")
 	}
@@ -121,7 +120,7 @@ func verifySignature(r *http.Request, body []byte, a sigV4Auth, secret string) *
 	sum := sha256.Sum256(body)
 	creds := aws.Credentials{AccessKeyID: a.accessKey, SecretAccessKey: secret, SessionToken: r.Header.Get("X-Amz-Security-Token")}
 	signer := v4.NewSigner()
-	if err := signer.SignHTTP(context.Background(), creds, cp, hex.EncodeToString(sum[:]), a.service, a.region, signingTime); err != nil {
+	if err := signer.SignHTTP(r.Context(), creds, cp, hex.EncodeToString(sum[:]), a.service, a.region, signingTime); err != nil {
 		return errAuth("AWS was not able to validate the provided access credentials")
 	}
 	want, ok := parseAuthorization(cp.Header.Get("Authorization"))

@@ -3,7 +3,10 @@
 
 package ec2sim
 
-import "sync"
+import (
+	"maps"
+	"sync"
+)
 
 // CallStats counts the requests of one action.
 type CallStats struct {
@@ -70,9 +73,7 @@ func (c *callCounter) snapshot() map[string]CallStats {
 		cp := *v
 		if v.Errors != nil {
 			cp.Errors = make(map[string]int64, len(v.Errors))
-			for code, n := range v.Errors {
-				cp.Errors[code] = n
-			}
+			maps.Copy(cp.Errors, v.Errors)
 		}
 		out[k] = cp
 	}

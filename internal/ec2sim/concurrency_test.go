@@ -31,9 +31,7 @@ func TestConcurrentClients(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, workers*rounds*4)
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range rounds {
 				token := fmt.Sprintf("w%d-r%d", w, i)
 				out, err := s.ec2.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(subnetID), ConnectivityType: types.ConnectivityTypePrivate, ClientToken: aws.String(token)})
@@ -43,8 +41,11 @@ func TestConcurrentClients(t *testing.T) {
 				}
 				id := *out.NatGateway.NatGatewayId
 				again, err := s.ec2.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(subnetID), ConnectivityType: types.ConnectivityTypePrivate, ClientToken: aws.String(token)})
-				if err != nil || *again.NatGateway.NatGatewayId != id {
-					errs <- fmt.Errorf("idempotent retry of %s: %v", token, err)
+				switch {
+				case err != nil:
+					errs <- fmt.Errorf("idempotent retry of %s: %w", token, err)
+				case *again.NatGateway.NatGatewayId != id:
+					errs <- fmt.Errorf("idempotent retry of %s: got gateway %s, want %s", token, *again.NatGateway.NatGatewayId, id)
 				}
 				if _, err := s.ec2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{}); err != nil {
 					errs <- fmt.Errorf("DescribeNatGateways: %w", err)
@@ -57,18 +58,16 @@ func TestConcurrentClients(t *testing.T) {
 					errs <- fmt.Errorf("DeleteNatGateway: %w", err)
 				}
 			}
-		}()
+		})
 	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	wg.Go(func() {
 		for range 20 {
 			_, _ = s.srv.Purge(ctx)
 			_, _ = s.srv.State(ctx, "", "")
 			_, _ = s.srv.Calls(ctx)
 			time.Sleep(time.Millisecond)
 		}
-	}()
+	})
 	wg.Wait()
 	close(errs)
 	for err := range errs {

@@ -36,6 +36,7 @@ func (r *requestIDField) setRequestID(id string) { r.RequestID = id }
 // returnBody is the output of actions that answer only <return>true</return>.
 type returnBody struct {
 	requestIDField
+
 	Return bool `xml:"return"`
 }
 
@@ -81,7 +82,7 @@ func writeXML(w http.ResponseWriter, status int, requestID string, body []byte) 
 	h := w.Header()
 	h.Set("Content-Type", "text/xml;charset=UTF-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("x-amzn-RequestId", requestID)
+	h.Set("X-Amzn-Requestid", requestID)
 	h.Set("Server", "AmazonEC2")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)

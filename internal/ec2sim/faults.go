@@ -116,6 +116,7 @@ type faultPlan struct {
 
 type faultRule struct {
 	Fault
+
 	used int
 }
 
@@ -127,7 +128,7 @@ type injector struct {
 }
 
 func newInjector(seed uint64) *injector {
-	return &injector{rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), release: make(chan struct{})}
+	return &injector{rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), release: make(chan struct{})} //nolint:gosec // Seeded on purpose: a seed replays the same injected errors.
 }
 
 // set replaces the faults and releases every held response.

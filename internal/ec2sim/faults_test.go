@@ -19,8 +19,7 @@ import (
 )
 
 func httpStatus(err error) int {
-	var re *http.ResponseError
-	if errors.As(err, &re) {
+	if re, ok := errors.AsType[*http.ResponseError](err); ok {
 		return re.HTTPStatusCode()
 	}
 	return 0

@@ -3,7 +3,10 @@
 
 package ec2sim
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // filterValues returns the values of an object for a filter name.
 type filterValues func(name string) []string
@@ -18,14 +21,7 @@ func checkFilters(fs []filter, known ...string) *APIError {
 		if f.Name == "tag-key" || f.Name == "tag-value" {
 			continue
 		}
-		ok := false
-		for _, k := range known {
-			if f.Name == k {
-				ok = true
-				break
-			}
-		}
-		if !ok {
+		if !slices.Contains(known, f.Name) {
 			return clientError(codeInvalidParameterValue, "The filter '%s' is invalid", f.Name)
 		}
 	}
@@ -101,11 +97,4 @@ func wildcardMatch(pattern, s string) bool {
 		return res
 	}
 	return match(0, 0)
-}
-
-func boolString(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }

@@ -29,9 +29,11 @@ const (
 // simulated clock.
 var slow = ec2sim.Durations{Pending: time.Hour, Deleting: time.Hour, Retention: 2 * time.Hour}
 
-// sim is a simulator served by httptest with an SDK client.
+// sim is a simulator served by httptest with an SDK client. Its helpers
+// call the simulator with the test's context.
 type sim struct {
 	t      *testing.T
+	ctx    context.Context
 	srv    *ec2sim.Server
 	http   *httptest.Server
 	ec2    *ec2.Client
@@ -46,7 +48,7 @@ func newSim(t *testing.T, o ec2sim.Options) *sim {
 	}
 	hs := s.NewHTTPTestServer()
 	t.Cleanup(hs.Close)
-	return &sim{t: t, srv: s, http: hs, ec2: newClient(hs.URL, testAccessKey, testSecret, testRegion), region: testRegion}
+	return &sim{t: t, ctx: t.Context(), srv: s, http: hs, ec2: newClient(hs.URL, testAccessKey, testSecret, testRegion), region: testRegion}
 }
 
 // newClient returns an unmodified SDK EC2 client for the endpoint, without
@@ -65,8 +67,7 @@ func code(err error) string {
 	if err == nil {
 		return ""
 	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
+	if ae, ok := errors.AsType[smithy.APIError](err); ok {
 		return ae.ErrorCode()
 	}
 	return "not an API error: " + err.Error()
@@ -74,7 +75,7 @@ func code(err error) string {
 
 func (s *sim) advance(d time.Duration) {
 	s.t.Helper()
-	if _, err := s.srv.SetClock(context.Background(), ec2sim.ClockUpdate{Advance: d}); err != nil {
+	if _, err := s.srv.SetClock(s.ctx, ec2sim.ClockUpdate{Advance: d}); err != nil {
 		s.t.Fatalf("SetClock: %v", err)
 	}
 }
@@ -82,7 +83,7 @@ func (s *sim) advance(d time.Duration) {
 // network creates a VPC 10.0.0.0/16 with a subnet 10.0.1.0/24.
 func (s *sim) network() (vpcID, subnetID string) {
 	s.t.Helper()
-	ctx := context.Background()
+	ctx := s.ctx
 	v, err := s.ec2.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
 	if err != nil {
 		s.t.Fatalf("CreateVpc: %v", err)
@@ -96,7 +97,7 @@ func (s *sim) network() (vpcID, subnetID string) {
 
 func (s *sim) eip() string {
 	s.t.Helper()
-	a, err := s.ec2.AllocateAddress(context.Background(), &ec2.AllocateAddressInput{Domain: types.DomainTypeVpc})
+	a, err := s.ec2.AllocateAddress(s.ctx, &ec2.AllocateAddressInput{Domain: types.DomainTypeVpc})
 	if err != nil {
 		s.t.Fatalf("AllocateAddress: %v", err)
 	}
@@ -106,7 +107,7 @@ func (s *sim) eip() string {
 // publicNat creates a public zonal NAT gateway.
 func (s *sim) publicNat(subnetID, allocationID string) string {
 	s.t.Helper()
-	out, err := s.ec2.CreateNatGateway(context.Background(), &ec2.CreateNatGatewayInput{SubnetId: aws.String(subnetID), AllocationId: aws.String(allocationID)})
+	out, err := s.ec2.CreateNatGateway(s.ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(subnetID), AllocationId: aws.String(allocationID)})
 	if err != nil {
 		s.t.Fatalf("CreateNatGateway: %v", err)
 	}
@@ -115,7 +116,7 @@ func (s *sim) publicNat(subnetID, allocationID string) string {
 
 // nat describes one gateway.
 func (s *sim) nat(id string) (types.NatGateway, error) {
-	out, err := s.ec2.DescribeNatGateways(context.Background(), &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{id}})
+	out, err := s.ec2.DescribeNatGateways(s.ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{id}})
 	if err != nil {
 		return types.NatGateway{}, err
 	}
@@ -136,7 +137,7 @@ func (s *sim) natState(id string) string {
 
 func (s *sim) address(id string) types.Address {
 	s.t.Helper()
-	out, err := s.ec2.DescribeAddresses(context.Background(), &ec2.DescribeAddressesInput{AllocationIds: []string{id}})
+	out, err := s.ec2.DescribeAddresses(s.ctx, &ec2.DescribeAddressesInput{AllocationIds: []string{id}})
 	if err != nil || len(out.Addresses) != 1 {
 		s.t.Fatalf("DescribeAddresses(%s): %v, %d addresses", id, err, len(out.Addresses))
 	}

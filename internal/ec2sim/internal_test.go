@@ -69,7 +69,7 @@ func TestParams(t *testing.T) {
 	if diff := cmp.Diff([]filter{{Name: "state", Values: []string{"a", "b"}}, {Name: "tag:x", Values: []string{""}}}, fs); diff != "" {
 		t.Errorf("filters: -want +got:\n%s", diff)
 	}
-	tags, err := q.tags("Tag")
+	tags, err := q.tags()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// NAT gateway states.
+// NAT gateway states. Every VPC, subnet and zone is stateAvailable.
 const (
 	statePending   = "pending"
 	stateAvailable = "available"
@@ -211,7 +211,7 @@ func describeNatGateways(c *call) (any, *APIError) {
 	if err := checkFilters(fs, "nat-gateway-id", "state", "subnet-id", "vpc-id"); err != nil {
 		return nil, err
 	}
-	page, err := parsePage(c.q, 5, 1000)
+	page, err := parsePage(c.q, 1000)
 	if err != nil {
 		return nil, err
 	}
@@ -251,6 +251,7 @@ func describeNatGateways(c *call) (any, *APIError) {
 	}
 	out := struct {
 		requestIDField
+
 		NatGateways set[natGatewayXML] `xml:"natGatewaySet"`
 		NextToken   string             `xml:"nextToken,omitempty"`
 	}{NextToken: next}
@@ -278,6 +279,7 @@ func deleteNatGateway(c *call) (any, *APIError) {
 	c.r.beginDelete(n, c.now, c.d)
 	out := struct {
 		requestIDField
+
 		NatGatewayID string `xml:"natGatewayId"`
 	}{NatGatewayID: n.id}
 	return &out, nil

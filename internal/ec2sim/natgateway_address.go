@@ -5,6 +5,7 @@ package ec2sim
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 )
@@ -13,6 +14,7 @@ import (
 func natAddressOutput(n *natGateway, changed []*natAddress) any {
 	out := &struct {
 		requestIDField
+
 		NatGatewayID string             `xml:"natGatewayId"`
 		Addresses    set[natAddressXML] `xml:"natGatewayAddressSet"`
 	}{NatGatewayID: n.id}
@@ -81,58 +83,21 @@ func associateNatGatewayAddress(c *call) (any, *APIError) {
 	if err != nil {
 		return nil, err
 	}
-	z := n.zone
-	if n.mode == modeRegional {
-		var ok bool
-		switch {
-		case zoneName != "":
-			z, ok = c.r.zoneByName(zoneName)
-		case zoneID != "":
-			z, ok = c.r.zoneByID(zoneID)
-		default:
-			return nil, errMissing("AvailabilityZone")
-		}
-		if !ok {
-			return nil, errInvalidValue("AvailabilityZone", zoneName+zoneID, "Unknown availability zone.")
-		}
-	} else if zoneName != "" || zoneID != "" {
-		return nil, errCombination("AvailabilityZone is supported only for a NAT gateway with availability mode regional")
+	z, err := c.natAddressZone(n, zoneName, zoneID)
+	if err != nil {
+		return nil, err
 	}
 	if len(n.addresses)+len(allocs) > maxNatAddresses {
 		return nil, clientError(codeInvalidParameterValue, "A NAT gateway can have at most %d IPv4 addresses.", maxNatAddresses)
 	}
 	s := c.r.subnets[n.subnetID]
-	for i, allocID := range allocs {
-		a, err := c.r.lookupAddress(allocID)
-		if err != nil {
-			return nil, err
-		}
-		if a.associated() || contains(allocs[:i], allocID) {
-			return nil, clientError(codeResourceAlreadyAssociated, "Elastic IP address %s is already associated", allocID)
-		}
-		if i < len(ips) && s != nil {
-			ip, perr := netip.ParseAddr(ips[i])
-			if perr != nil || !s.cidr.Contains(ip) || s.reserved(ip) {
-				return nil, errInvalidValue("PrivateIpAddress", ips[i], "The address does not fall within the subnet's address range.")
-			}
-			if s.used[ip] {
-				return nil, clientError(codeInvalidIPAddressInUse, "The specified address %s is already in use.", ips[i])
-			}
-		}
-	}
-	if s != nil && s.available() < len(allocs) {
-		return nil, clientError("InsufficientFreeAddressesInSubnet", "Subnet has insufficient free addresses to create this NAT gateway")
+	if err := c.checkNewAddresses(s, allocs, ips); err != nil {
+		return nil, err
 	}
 	if err := c.ready(); err != nil {
 		return nil, err
 	}
-	eni := ""
-	for _, a := range n.addresses {
-		if a.zone == z {
-			eni = a.eniID
-			break
-		}
-	}
+	eni := n.eniIn(z)
 	if eni == "" {
 		eni = c.r.newID("eni")
 	}
@@ -146,7 +111,7 @@ func associateNatGatewayAddress(c *call) (any, *APIError) {
 			if i < len(ips) {
 				want = ips[i]
 			}
-			a.privateIP, _ = s.claim(want)
+			a.privateIP = s.claim(want)
 		}
 		eip.associate(n.id, a.associationID, eni, a.privateIP)
 		n.addresses = append(n.addresses, a)
@@ -154,6 +119,71 @@ func associateNatGatewayAddress(c *call) (any, *APIError) {
 	}
 	c.r.schedule(n.nextEvent())
 	return natAddressOutput(n, changed), nil
+}
+
+// natAddressZone returns the zone of the addresses to associate: the zone of
+// a zonal gateway, or the AvailabilityZone or AvailabilityZoneId that a
+// regional gateway needs.
+func (c *call) natAddressZone(n *natGateway, zoneName, zoneID string) (zone, *APIError) {
+	if n.mode != modeRegional {
+		if zoneName != "" || zoneID != "" {
+			return zone{}, errCombination("AvailabilityZone is supported only for a NAT gateway with availability mode regional")
+		}
+		return n.zone, nil
+	}
+	var z zone
+	var ok bool
+	switch {
+	case zoneName != "":
+		z, ok = c.r.zoneByName(zoneName)
+	case zoneID != "":
+		z, ok = c.r.zoneByID(zoneID)
+	default:
+		return zone{}, errMissing("AvailabilityZone")
+	}
+	if !ok {
+		return zone{}, errInvalidValue("AvailabilityZone", zoneName+zoneID, "Unknown availability zone.")
+	}
+	return z, nil
+}
+
+// checkNewAddresses checks the Elastic IPs to associate, and their private
+// addresses in the subnet s of a zonal gateway (nil for a regional one).
+func (c *call) checkNewAddresses(s *subnet, allocs, ips []string) *APIError {
+	for i, allocID := range allocs {
+		a, err := c.r.lookupAddress(allocID)
+		if err != nil {
+			return err
+		}
+		if a.associated() || slices.Contains(allocs[:i], allocID) {
+			return clientError(codeResourceAlreadyAssociated, "Elastic IP address %s is already associated", allocID)
+		}
+		if i >= len(ips) || s == nil {
+			continue
+		}
+		ip, perr := netip.ParseAddr(ips[i])
+		if perr != nil || !s.cidr.Contains(ip) || s.reserved(ip) {
+			return errInvalidValue("PrivateIpAddress", ips[i], "The address does not fall within the subnet's address range.")
+		}
+		if s.used[ip] {
+			return clientError(codeInvalidIPAddressInUse, "The specified address %s is already in use.", ips[i])
+		}
+	}
+	if s != nil && s.available() < len(allocs) {
+		return clientError("InsufficientFreeAddressesInSubnet", "Subnet has insufficient free addresses to create this NAT gateway")
+	}
+	return nil
+}
+
+// eniIn returns the network interface of the gateway's addresses in zone z,
+// or "" if it has none there.
+func (n *natGateway) eniIn(z zone) string {
+	for _, a := range n.addresses {
+		if a.zone == z {
+			return a.eniID
+		}
+	}
+	return ""
 }
 
 func disassociateNatGatewayAddress(c *call) (any, *APIError) {
@@ -226,7 +256,7 @@ func assignPrivateNatGatewayAddress(c *call) (any, *APIError) {
 	s := c.r.subnets[n.subnetID]
 	for i, ip := range ips {
 		a, perr := netip.ParseAddr(ip)
-		if perr != nil || !s.cidr.Contains(a) || s.reserved(a) || contains(ips[:i], ip) {
+		if perr != nil || !s.cidr.Contains(a) || s.reserved(a) || slices.Contains(ips[:i], ip) {
 			return nil, errInvalidValue("PrivateIpAddress", ip, "The address does not fall within the subnet's address range.")
 		}
 		if s.used[a] {
@@ -247,7 +277,7 @@ func assignPrivateNatGatewayAddress(c *call) (any, *APIError) {
 			ip = ips[i]
 		}
 		a := &natAddress{eniID: eni, zone: n.zone, status: addrAssigning, readyAt: c.now.Add(c.d.Pending)}
-		a.privateIP, _ = s.claim(ip)
+		a.privateIP = s.claim(ip)
 		n.addresses = append(n.addresses, a)
 		changed = append(changed, a)
 	}

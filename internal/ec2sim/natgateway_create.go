@@ -87,46 +87,58 @@ func parseCreateNat(q view) (createNatInput, *APIError) {
 
 // validateShape checks the parameter combinations of the request.
 func (in createNatInput) validateShape() *APIError {
-	notFor := func(param string) *APIError {
-		return errCombination("%s is not supported for a NAT gateway with availability mode %s", param, in.mode)
-	}
 	if in.mode == modeRegional {
-		switch {
-		case in.subnetID != "":
-			return notFor("SubnetId")
-		case in.allocationID != "":
-			return notFor("AllocationId")
-		case len(in.secondaryAlloc) > 0:
-			return notFor("SecondaryAllocationIds")
-		case in.privateIP != "":
-			return notFor("PrivateIpAddress")
-		case len(in.secondaryIPs) > 0:
-			return notFor("SecondaryPrivateIpAddresses")
-		case in.secondaryCount > 0:
-			return notFor("SecondaryPrivateIpAddressCount")
-		case in.vpcID == "":
-			return errMissing("VpcId")
-		case in.connectivity == connectivityPrivate && len(in.zoneAddresses) > 0:
-			return errCombination("You cannot specify an Elastic IP address with a private NAT gateway")
-		}
-		for i, za := range in.zoneAddresses {
-			p := "AvailabilityZoneAddress." + strconv.Itoa(i+1)
-			switch {
-			case za.zoneName != "" && za.zoneID != "":
-				return errCombination("The parameters %s.AvailabilityZone and %s.AvailabilityZoneId cannot be used together", p, p)
-			case za.zoneName == "" && za.zoneID == "":
-				return errMissing(p + ".AvailabilityZone")
-			case len(za.allocationIDs) == 0:
-				return errMissing(p + ".AllocationId")
-			}
-		}
-		return in.checkAllocationIDs()
+		return in.validateRegional()
 	}
+	return in.validateZonal()
+}
+
+// notFor rejects a parameter that the availability mode does not take.
+func (in createNatInput) notFor(param string) *APIError {
+	return errCombination("%s is not supported for a NAT gateway with availability mode %s", param, in.mode)
+}
+
+// validateRegional checks the parameters of a regional gateway.
+func (in createNatInput) validateRegional() *APIError {
+	switch {
+	case in.subnetID != "":
+		return in.notFor("SubnetId")
+	case in.allocationID != "":
+		return in.notFor("AllocationId")
+	case len(in.secondaryAlloc) > 0:
+		return in.notFor("SecondaryAllocationIds")
+	case in.privateIP != "":
+		return in.notFor("PrivateIpAddress")
+	case len(in.secondaryIPs) > 0:
+		return in.notFor("SecondaryPrivateIpAddresses")
+	case in.secondaryCount > 0:
+		return in.notFor("SecondaryPrivateIpAddressCount")
+	case in.vpcID == "":
+		return errMissing("VpcId")
+	case in.connectivity == connectivityPrivate && len(in.zoneAddresses) > 0:
+		return errCombination("You cannot specify an Elastic IP address with a private NAT gateway")
+	}
+	for i, za := range in.zoneAddresses {
+		p := "AvailabilityZoneAddress." + strconv.Itoa(i+1)
+		switch {
+		case za.zoneName != "" && za.zoneID != "":
+			return errCombination("The parameters %s.AvailabilityZone and %s.AvailabilityZoneId cannot be used together", p, p)
+		case za.zoneName == "" && za.zoneID == "":
+			return errMissing(p + ".AvailabilityZone")
+		case len(za.allocationIDs) == 0:
+			return errMissing(p + ".AllocationId")
+		}
+	}
+	return in.checkAllocationIDs()
+}
+
+// validateZonal checks the parameters of a zonal gateway.
+func (in createNatInput) validateZonal() *APIError {
 	switch {
 	case in.vpcID != "":
-		return notFor("VpcId")
+		return in.notFor("VpcId")
 	case len(in.zoneAddresses) > 0:
-		return notFor("AvailabilityZoneAddresses")
+		return in.notFor("AvailabilityZoneAddresses")
 	case in.subnetID == "":
 		return errMissing("SubnetId")
 	case !subnetIDPattern.MatchString(in.subnetID):
@@ -241,6 +253,7 @@ func createNatGateway(c *call) (any, *APIError) {
 func createNatOutput(token string, n natGatewayXML) any {
 	return &struct {
 		requestIDField
+
 		ClientToken string        `xml:"clientToken,omitempty"`
 		NatGateway  natGatewayXML `xml:"natGateway"`
 	}{ClientToken: token, NatGateway: n}
@@ -256,44 +269,13 @@ type natPlan struct {
 }
 
 func (c *call) planNat(in createNatInput) (natPlan, *APIError) {
-	var p natPlan
+	plan := c.planRegional
 	if in.mode == modeZonal {
-		s, ok := c.r.subnets[in.subnetID]
-		if !ok {
-			return p, clientError(codeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", in.subnetID)
-		}
-		p.subnet, p.vpcID = s, s.vpcID
-		for _, ip := range append([]string{in.privateIP}, in.secondaryIPs...) {
-			if ip == "" {
-				continue
-			}
-			a := netip.MustParseAddr(ip)
-			if !s.cidr.Contains(a) || s.reserved(a) {
-				return p, errInvalidValue("PrivateIpAddress", ip, "The address does not fall within the subnet's address range.")
-			}
-			if s.used[a] {
-				return p, clientError(codeInvalidIPAddressInUse, "The specified address %s is already in use.", ip)
-			}
-		}
-		if err := c.checkNatLimit(s.zone); err != nil {
-			return p, err
-		}
-	} else {
-		v, err := c.r.lookupVpc(in.vpcID)
-		if err != nil {
-			return p, err
-		}
-		p.vpcID = v.id
-		for i, za := range in.zoneAddresses {
-			z, ok := c.r.zoneByName(za.zoneName)
-			if za.zoneID != "" {
-				z, ok = c.r.zoneByID(za.zoneID)
-			}
-			if !ok {
-				return p, errInvalidValue("AvailabilityZoneAddress."+strconv.Itoa(i+1), za.zoneName+za.zoneID, "Unknown availability zone.")
-			}
-			p.zones = append(p.zones, z)
-		}
+		plan = c.planZonal
+	}
+	p, err := plan(in)
+	if err != nil {
+		return p, err
 	}
 	for _, id := range in.allocationIDs() {
 		a, ok := c.r.addresses[id]
@@ -315,6 +297,52 @@ func (c *call) planNat(in createNatInput) (natPlan, *APIError) {
 		if p.subnet.available() < need {
 			p.failure = &natFailure{code: "InsufficientFreeAddressesInSubnet", message: "Subnet has insufficient free addresses to create this NAT gateway"}
 		}
+	}
+	return p, nil
+}
+
+// planZonal finds the subnet of a zonal gateway and checks the private
+// addresses it asks for.
+func (c *call) planZonal(in createNatInput) (natPlan, *APIError) {
+	s, ok := c.r.subnets[in.subnetID]
+	if !ok {
+		return natPlan{}, clientError(codeInvalidSubnetIDNotFound, "The subnet ID '%s' does not exist", in.subnetID)
+	}
+	for _, ip := range append([]string{in.privateIP}, in.secondaryIPs...) {
+		if ip == "" {
+			continue
+		}
+		a := netip.MustParseAddr(ip)
+		if !s.cidr.Contains(a) || s.reserved(a) {
+			return natPlan{}, errInvalidValue("PrivateIpAddress", ip, "The address does not fall within the subnet's address range.")
+		}
+		if s.used[a] {
+			return natPlan{}, clientError(codeInvalidIPAddressInUse, "The specified address %s is already in use.", ip)
+		}
+	}
+	if err := c.checkNatLimit(s.zone); err != nil {
+		return natPlan{}, err
+	}
+	return natPlan{subnet: s, vpcID: s.vpcID}, nil
+}
+
+// planRegional finds the VPC of a regional gateway and the zones of its
+// AvailabilityZoneAddresses.
+func (c *call) planRegional(in createNatInput) (natPlan, *APIError) {
+	v, err := c.r.lookupVpc(in.vpcID)
+	if err != nil {
+		return natPlan{}, err
+	}
+	p := natPlan{vpcID: v.id}
+	for i, za := range in.zoneAddresses {
+		z, ok := c.r.zoneByName(za.zoneName)
+		if za.zoneID != "" {
+			z, ok = c.r.zoneByID(za.zoneID)
+		}
+		if !ok {
+			return natPlan{}, errInvalidValue("AvailabilityZoneAddress."+strconv.Itoa(i+1), za.zoneName+za.zoneID, "Unknown availability zone.")
+		}
+		p.zones = append(p.zones, z)
 	}
 	return p, nil
 }
@@ -357,30 +385,15 @@ func (r *regionState) buildNat(in createNatInput, p natPlan, now time.Time, d Du
 		a := &natAddress{allocationID: allocationID, eniID: eni, zone: z, primary: primary, status: status, readyAt: n.availableAt}
 		if p.failure == nil && p.subnet != nil {
 			// Enough free addresses were checked by planNat.
-			a.privateIP, _ = p.subnet.claim(privateIP)
+			a.privateIP = p.subnet.claim(privateIP)
 		}
 		n.addresses = append(n.addresses, a)
 	}
 	if in.mode == modeZonal {
 		eni := r.newID("eni")
-		if in.connectivity == connectivityPublic {
-			add(in.allocationID, in.privateIP, true, n.zone, eni)
-			for i, id := range in.secondaryAlloc {
-				ip := ""
-				if i < len(in.secondaryIPs) {
-					ip = in.secondaryIPs[i]
-				}
-				add(id, ip, false, n.zone, eni)
-			}
-		} else {
-			add("", in.privateIP, true, n.zone, eni)
-			for _, ip := range in.secondaryIPs {
-				add("", ip, false, n.zone, eni)
-			}
-			for range in.secondaryCount {
-				add("", "", false, n.zone, eni)
-			}
-		}
+		in.zonalAddresses(func(allocationID, privateIP string, primary bool) {
+			add(allocationID, privateIP, primary, n.zone, eni)
+		})
 	} else {
 		n.autoZones = len(in.zoneAddresses) == 0
 		for i, za := range in.zoneAddresses {
@@ -391,17 +404,45 @@ func (r *regionState) buildNat(in createNatInput, p natPlan, now time.Time, d Du
 		}
 	}
 	if p.failure == nil {
-		for _, a := range n.addresses {
-			if a.allocationID == "" {
-				continue
-			}
-			eip := r.addresses[a.allocationID]
-			a.publicIP = eip.publicIP
-			a.associationID = r.newID("eipassoc")
-			eip.associate(n.id, a.associationID, a.eniID, a.privateIP)
-		}
+		r.associateNatAddresses(n)
 	}
 	r.natGateways[n.id] = n
 	r.schedule(n.availableAt)
 	return n
+}
+
+// zonalAddresses calls add for every address a zonal gateway asks for, the
+// primary first.
+func (in createNatInput) zonalAddresses(add func(allocationID, privateIP string, primary bool)) {
+	if in.connectivity == connectivityPublic {
+		add(in.allocationID, in.privateIP, true)
+		for i, id := range in.secondaryAlloc {
+			ip := ""
+			if i < len(in.secondaryIPs) {
+				ip = in.secondaryIPs[i]
+			}
+			add(id, ip, false)
+		}
+		return
+	}
+	add("", in.privateIP, true)
+	for _, ip := range in.secondaryIPs {
+		add("", ip, false)
+	}
+	for range in.secondaryCount {
+		add("", "", false)
+	}
+}
+
+// associateNatAddresses associates the Elastic IPs of a new gateway with it.
+func (r *regionState) associateNatAddresses(n *natGateway) {
+	for _, a := range n.addresses {
+		if a.allocationID == "" {
+			continue
+		}
+		eip := r.addresses[a.allocationID]
+		a.publicIP = eip.publicIP
+		a.associationID = r.newID("eipassoc")
+		eip.associate(n.id, a.associationID, a.eniID, a.privateIP)
+	}
 }

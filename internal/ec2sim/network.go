@@ -6,6 +6,7 @@ package ec2sim
 import (
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -98,31 +99,27 @@ func addrOffset(base, a netip.Addr) int {
 	return xi - bi
 }
 
-// claim takes a private address: the given one, or the lowest free one.
-func (s *subnet) claim(want string) (string, *APIError) {
+// claim takes a private address: the given one, or the lowest free one. It
+// returns "" when it cannot take one; callers check the given address and
+// the number of free addresses first.
+func (s *subnet) claim(want string) string {
 	if want != "" {
 		a, err := netip.ParseAddr(want)
-		if err != nil || !a.Is4() {
-			return "", clientError(codeInvalidParameterValue, "Invalid private IP address %s", want)
-		}
-		if !s.cidr.Contains(a) || s.reserved(a) {
-			return "", clientError(codeInvalidParameterValue, "Address %s does not fall within the subnet's address range", want)
-		}
-		if s.used[a] {
-			return "", clientError(codeInvalidIPAddressInUse, "The specified address %s is already in use.", want)
+		if err != nil || !a.Is4() || !s.cidr.Contains(a) || s.reserved(a) || s.used[a] {
+			return ""
 		}
 		s.used[a] = true
-		return a.String(), nil
+		return a.String()
 	}
 	a := s.cidr.Masked().Addr()
-	for i := 0; i < s.size(); i++ {
+	for range s.size() {
 		if !s.reserved(a) && !s.used[a] {
 			s.used[a] = true
-			return a.String(), nil
+			return a.String()
 		}
 		a = a.Next()
 	}
-	return "", clientError("InsufficientFreeAddressesInSubnet", "Subnet %s has insufficient free addresses.", s.id)
+	return ""
 }
 
 func (s *subnet) release(ip string) {
@@ -170,7 +167,7 @@ type vpcXML struct {
 }
 
 func (r *regionState) vpcXML(v *vpc) vpcXML {
-	return vpcXML{VpcID: v.id, OwnerID: r.ownerID, State: "available", CidrBlock: v.cidr.String(),
+	return vpcXML{VpcID: v.id, OwnerID: r.ownerID, State: stateAvailable, CidrBlock: v.cidr.String(),
 		DhcpOptionsID: "default", InstanceTenancy: "default", Tags: v.tags.xml()}
 }
 
@@ -216,6 +213,7 @@ func createVpc(c *call) (any, *APIError) {
 	v.mainRouteTableID = rt.id
 	out := struct {
 		requestIDField
+
 		Vpc vpcXML `xml:"vpc"`
 	}{Vpc: c.r.vpcXML(v)}
 	out.Vpc.State = "pending"
@@ -231,7 +229,7 @@ func describeVpcs(c *call) (any, *APIError) {
 	if err := checkFilters(fs, "vpc-id", "state", "is-default", "cidr", "cidr-block", "owner-id", "dhcp-options-id"); err != nil {
 		return nil, err
 	}
-	page, err := parsePage(c.q, 5, 1000)
+	page, err := parsePage(c.q, 1000)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +249,7 @@ func describeVpcs(c *call) (any, *APIError) {
 			case "vpc-id":
 				return []string{v.id}
 			case "state":
-				return []string{"available"}
+				return []string{stateAvailable}
 			case "is-default":
 				return []string{"false"}
 			case "cidr", "cidr-block":
@@ -272,6 +270,7 @@ func describeVpcs(c *call) (any, *APIError) {
 	}
 	out := struct {
 		requestIDField
+
 		Vpcs      set[vpcXML] `xml:"vpcSet"`
 		NextToken string      `xml:"nextToken,omitempty"`
 	}{NextToken: next}
@@ -316,7 +315,7 @@ type subnetXML struct {
 func (r *regionState) subnetXML(s *subnet) subnetXML {
 	return subnetXML{
 		SubnetID: s.id, SubnetArn: "arn:aws:ec2:" + r.key.region + ":" + r.ownerID + ":subnet/" + s.id,
-		State: "available", OwnerID: r.ownerID, VpcID: s.vpcID, CidrBlock: s.cidr.String(),
+		State: stateAvailable, OwnerID: r.ownerID, VpcID: s.vpcID, CidrBlock: s.cidr.String(),
 		AvailableIPAddressCount: s.available(), AvailabilityZone: s.zone.name, AvailabilityZoneID: s.zone.id,
 		Tags: s.tags.xml(),
 	}
@@ -377,6 +376,7 @@ func createSubnet(c *call) (any, *APIError) {
 	c.r.subnets[s.id] = s
 	out := struct {
 		requestIDField
+
 		Subnet subnetXML `xml:"subnet"`
 	}{Subnet: c.r.subnetXML(s)}
 	return &out, nil
@@ -399,7 +399,7 @@ func describeSubnets(c *call) (any, *APIError) {
 	if err := checkFilters(fs, "subnet-id", "vpc-id", "availability-zone", "availability-zone-id", "cidr-block", "cidr", "state", "default-for-az", "owner-id"); err != nil {
 		return nil, err
 	}
-	page, err := parsePage(c.q, 5, 1000)
+	page, err := parsePage(c.q, 1000)
 	if err != nil {
 		return nil, err
 	}
@@ -427,7 +427,7 @@ func describeSubnets(c *call) (any, *APIError) {
 			case "cidr-block", "cidr":
 				return []string{s.cidr.String()}
 			case "state":
-				return []string{"available"}
+				return []string{stateAvailable}
 			case "default-for-az":
 				return []string{"false"}
 			case "owner-id":
@@ -444,6 +444,7 @@ func describeSubnets(c *call) (any, *APIError) {
 	}
 	out := struct {
 		requestIDField
+
 		Subnets   set[subnetXML] `xml:"subnetSet"`
 		NextToken string         `xml:"nextToken,omitempty"`
 	}{NextToken: next}
@@ -493,43 +494,38 @@ func describeAvailabilityZones(c *call) (any, *APIError) {
 	}
 	out := struct {
 		requestIDField
+
 		Zones set[zoneXML] `xml:"availabilityZoneInfo"`
 	}{}
 	for _, z := range c.r.zones {
-		if (len(names) > 0 || len(zoneIDs) > 0) && !contains(names, z.name) && !contains(zoneIDs, z.id) {
+		if (len(names) > 0 || len(zoneIDs) > 0) && !slices.Contains(names, z.name) && !slices.Contains(zoneIDs, z.id) {
 			continue
 		}
 		region := c.r.key.region
-		if !matchFilters(fs, nil, func(name string) []string {
-			switch name {
-			case "zone-name":
-				return []string{z.name}
-			case "zone-id":
-				return []string{z.id}
-			case "region-name", "group-name", "network-border-group":
-				return []string{region}
-			case "state":
-				return []string{"available"}
-			case "zone-type":
-				return []string{"availability-zone"}
-			case "opt-in-status":
-				return []string{"opt-in-not-required"}
-			}
-			return nil
-		}) {
+		if !matchFilters(fs, nil, func(name string) []string { return zoneValues(z, region, name) }) {
 			continue
 		}
-		out.Zones.Items = append(out.Zones.Items, zoneXML{ZoneName: z.name, ZoneState: "available", RegionName: region,
+		out.Zones.Items = append(out.Zones.Items, zoneXML{ZoneName: z.name, ZoneState: stateAvailable, RegionName: region,
 			ZoneID: z.id, ZoneType: "availability-zone", OptInStatus: "opt-in-not-required", GroupName: region, NetworkBorderGroup: region})
 	}
 	return &out, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
+// zoneValues returns the values of a zone of the region for a filter name.
+func zoneValues(z zone, region, name string) []string {
+	switch name {
+	case "zone-name":
+		return []string{z.name}
+	case "zone-id":
+		return []string{z.id}
+	case "region-name", "group-name", "network-border-group":
+		return []string{region}
+	case "state":
+		return []string{stateAvailable}
+	case "zone-type":
+		return []string{"availability-zone"}
+	case "opt-in-status":
+		return []string{"opt-in-not-required"}
 	}
-	return false
+	return nil
 }

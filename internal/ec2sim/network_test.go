@@ -34,7 +34,7 @@ func TestVpcsAndSubnets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DescribeAvailabilityZones: %v", err)
 	}
-	var zoneNames []string
+	zoneNames := make([]string, 0, len(zones.AvailabilityZones))
 	for _, z := range zones.AvailabilityZones {
 		zoneNames = append(zoneNames, aws.ToString(z.ZoneName)+"/"+aws.ToString(z.ZoneId)+"/"+aws.ToString(z.RegionName))
 	}

@@ -67,9 +67,12 @@ type pageRequest struct {
 	token string
 }
 
-// parsePage reads MaxResults (in [minimum, maximum]) and NextToken.
-func parsePage(q view, minimum, maximum int) (pageRequest, *APIError) {
-	n, ok, err := q.integer("MaxResults", minimum, maximum)
+// minPage is the smallest MaxResults of every Describe call.
+const minPage = 5
+
+// parsePage reads MaxResults (in [minPage, maximum]) and NextToken.
+func parsePage(q view, maximum int) (pageRequest, *APIError) {
+	n, ok, err := q.integer("MaxResults", minPage, maximum)
 	if err != nil {
 		return pageRequest{}, err
 	}

@@ -25,16 +25,21 @@ type rawResponse struct {
 
 func post(t *testing.T, endpoint string, form url.Values) rawResponse {
 	t.Helper()
-	resp, err := http.Post(endpoint, "application/x-www-form-urlencoded; charset=utf-8", strings.NewReader(form.Encode()))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatalf("POST: %v", err)
 	}
-	defer resp.Body.Close() //nolint:errcheck // Test body.
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST: %v", err)
+	}
+	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatalf("read body: %v", err)
 	}
-	return rawResponse{status: resp.StatusCode, requestID: resp.Header.Get("x-amzn-RequestId"), body: string(b)}
+	return rawResponse{status: resp.StatusCode, requestID: resp.Header.Get("X-Amzn-Requestid"), body: string(b)}
 }
 
 type errorBody struct {
@@ -146,7 +151,7 @@ func TestProtocolSuccessEnvelope(t *testing.T) {
 		RequestID string `xml:"requestId"`
 		VpcID     string `xml:"vpc>vpcId"`
 	}
-	if err := xml.Unmarshal([]byte(r.body), &got); err != nil {
+	if err := xml.Unmarshal([]byte(r.body), &got); err != nil { //nolint:musttag // An untagged XMLName takes any root element, which the test checks.
 		t.Fatalf("decode %s: %v", r.body, err)
 	}
 	want := xml.Name{Space: ec2sim.Namespace, Local: "CreateVpcResponse"}
@@ -167,11 +172,15 @@ func TestProtocolGetAndTimestamps(t *testing.T) {
 	_, subnetID := s.network()
 	eip := s.eip()
 	q := url.Values{"Action": {"CreateNatGateway"}, "Version": {"2016-11-15"}, "SubnetId": {subnetID}, "AllocationId": {eip}}
-	resp, err := http.Get(s.http.URL + "/?" + q.Encode())
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, s.http.URL+"/?"+q.Encode(), nil)
 	if err != nil {
 		t.Fatalf("GET: %v", err)
 	}
-	defer resp.Body.Close() //nolint:errcheck // Test body.
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET: %v", err)
+	}
+	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET CreateNatGateway: status %d, body %s", resp.StatusCode, b)

@@ -213,14 +213,14 @@ type tagInput struct {
 }
 
 // tags parses Tag.N.Key and Tag.N.Value.
-func (v view) tags(name string) ([]tagInput, *APIError) {
-	n := v.count(name)
+func (v view) tags() ([]tagInput, *APIError) {
+	n := v.count("Tag")
 	out := make([]tagInput, 0, n)
 	for i := 1; i <= n; i++ {
-		m := v.member(name, i)
+		m := v.member("Tag", i)
 		k, ok := m.str("Key")
 		if !ok {
-			return nil, errMissing(name + "." + strconv.Itoa(i) + ".Key")
+			return nil, errMissing("Tag." + strconv.Itoa(i) + ".Key")
 		}
 		val, hasVal := m.str("Value")
 		out = append(out, tagInput{Key: k, Value: val, HasValue: hasVal})
@@ -238,7 +238,7 @@ func (v view) tagSpecifications(resourceType string) ([]tagInput, *APIError) {
 		if rt != resourceType {
 			return nil, clientError(codeInvalidParameterValue, "'%s' is not a valid taggable resource type for this operation.", rt)
 		}
-		t, err := m.tags("Tag")
+		t, err := m.tags()
 		if err != nil {
 			return nil, err
 		}

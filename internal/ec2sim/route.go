@@ -153,6 +153,7 @@ func createRouteTable(c *call) (any, *APIError) {
 func routeTableOutput(token string, t routeTableXML) any {
 	return &struct {
 		requestIDField
+
 		ClientToken string        `xml:"clientToken,omitempty"`
 		RouteTable  routeTableXML `xml:"routeTable"`
 	}{ClientToken: token, RouteTable: t}
@@ -169,7 +170,7 @@ func describeRouteTables(c *call) (any, *APIError) {
 		"route.destination-cidr-block", "route.gateway-id", "route.origin"); err != nil {
 		return nil, err
 	}
-	page, err := parsePage(c.q, 5, 100)
+	page, err := parsePage(c.q, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -194,6 +195,7 @@ func describeRouteTables(c *call) (any, *APIError) {
 	}
 	out := struct {
 		requestIDField
+
 		RouteTables set[routeTableXML] `xml:"routeTableSet"`
 		NextToken   string             `xml:"nextToken,omitempty"`
 	}{NextToken: next}
@@ -241,11 +243,6 @@ func (r *regionState) routeTableValues(t *routeTable, name string) []string {
 	return out
 }
 
-// routeTargets are the route targets of CreateRoute and ReplaceRoute.
-var routeTargets = []string{"NatGatewayId", "GatewayId", "InstanceId", "NetworkInterfaceId", "TransitGatewayId",
-	"VpcPeeringConnectionId", "EgressOnlyInternetGatewayId", "LocalGatewayId", "CarrierGatewayId", "VpcEndpointId",
-	"CoreNetworkArn", "OdbNetworkArn"}
-
 // routeInput is a parsed CreateRoute, ReplaceRoute or DeleteRoute.
 type routeInput struct {
 	table       *routeTable
@@ -276,29 +273,11 @@ func (c *call) parseRoute(withTarget bool) (routeInput, *APIError) {
 	}
 	in.destination = p.Masked()
 	if withTarget {
-		var given []string
-		for _, t := range routeTargets {
-			if v, ok := c.q.str(t); ok && v != "" {
-				given = append(given, t)
-			}
+		natID, aerr := c.parseRouteTarget()
+		if aerr != nil {
+			return in, aerr
 		}
-		switch {
-		case len(given) == 0:
-			return in, clientError(codeMissingParameter, "The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId, egressOnlyInternetGatewayId, transitGatewayId, localGatewayId, carrierGatewayId, instanceId, vpcEndpointId or coreNetworkArn")
-		case len(given) > 1:
-			return in, errCombination("The parameter %s cannot be used with the parameter %s", given[0], given[1])
-		case given[0] == "NatGatewayId":
-			in.natID = c.q.opt("NatGatewayId")
-		case given[0] == "GatewayId":
-			// Older clients name a NAT gateway as GatewayId.
-			in.natID = c.q.opt("GatewayId")
-			n, ok := c.r.natGateways[in.natID]
-			if !natIDPattern.MatchString(in.natID) || !ok || !n.visible(c.now) {
-				return in, clientError(codeInvalidGatewayIDNotFound, "The gateway ID '%s' does not exist", in.natID)
-			}
-		default:
-			return in, clientError(codeUnsupportedOperation, "ec2sim supports only NAT gateway route targets, not %s", given[0])
-		}
+		in.natID = natID
 	}
 	t, aerr := c.r.lookupRouteTable(tableID)
 	if aerr != nil {
@@ -311,19 +290,60 @@ func (c *call) parseRoute(withTarget bool) (routeInput, *APIError) {
 		}
 	}
 	if withTarget {
-		n, ok := c.r.natGateways[in.natID]
-		if !ok || !n.visible(c.now) {
-			return in, clientError(codeInvalidNatGatewayIDNotFound, "The natGateway ID '%s' does not exist", in.natID)
-		}
-		if n.vpcID != t.vpcID {
-			return in, clientError(codeInvalidParameterValue, "route table %s and network gateway %s belong to different networks", t.id, n.id)
-		}
-		v := c.r.vpcs[t.vpcID]
-		if v != nil && prefixContains(v.cidr, in.destination) {
-			return in, clientError(codeInvalidParameterValue, "The destination CIDR block %s is equal to or more specific than one of this VPC's CIDR blocks. This route can target only an interface or an instance.", in.destination)
-		}
+		return in, c.checkRouteTarget(in)
 	}
 	return in, nil
+}
+
+// parseRouteTarget returns the NAT gateway a CreateRoute or ReplaceRoute
+// targets: exactly one target must be given, and only NAT gateways are
+// supported.
+func (c *call) parseRouteTarget() (string, *APIError) {
+	targets := []string{"NatGatewayId", "GatewayId", "InstanceId", "NetworkInterfaceId", "TransitGatewayId",
+		"VpcPeeringConnectionId", "EgressOnlyInternetGatewayId", "LocalGatewayId", "CarrierGatewayId", "VpcEndpointId",
+		"CoreNetworkArn", "OdbNetworkArn"}
+	var given []string
+	for _, t := range targets {
+		if v, ok := c.q.str(t); ok && v != "" {
+			given = append(given, t)
+		}
+	}
+	switch {
+	case len(given) == 0:
+		return "", clientError(codeMissingParameter, "The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId, egressOnlyInternetGatewayId, transitGatewayId, localGatewayId, carrierGatewayId, instanceId, vpcEndpointId or coreNetworkArn")
+	case len(given) > 1:
+		return "", errCombination("The parameter %s cannot be used with the parameter %s", given[0], given[1])
+	case given[0] == "NatGatewayId":
+		return c.q.opt("NatGatewayId"), nil
+	case given[0] == "GatewayId":
+		// Older clients name a NAT gateway as GatewayId.
+		id := c.q.opt("GatewayId")
+		n, ok := c.r.natGateways[id]
+		if !natIDPattern.MatchString(id) || !ok || !n.visible(c.now) {
+			return id, clientError(codeInvalidGatewayIDNotFound, "The gateway ID '%s' does not exist", id)
+		}
+		return id, nil
+	default:
+		return "", clientError(codeUnsupportedOperation, "ec2sim supports only NAT gateway route targets, not %s", given[0])
+	}
+}
+
+// checkRouteTarget checks that the target gateway of a route exists in the
+// VPC of its route table and that the route leaves the VPC.
+func (c *call) checkRouteTarget(in routeInput) *APIError {
+	t := in.table
+	n, ok := c.r.natGateways[in.natID]
+	if !ok || !n.visible(c.now) {
+		return clientError(codeInvalidNatGatewayIDNotFound, "The natGateway ID '%s' does not exist", in.natID)
+	}
+	if n.vpcID != t.vpcID {
+		return clientError(codeInvalidParameterValue, "route table %s and network gateway %s belong to different networks", t.id, n.id)
+	}
+	v := c.r.vpcs[t.vpcID]
+	if v != nil && prefixContains(v.cidr, in.destination) {
+		return clientError(codeInvalidParameterValue, "The destination CIDR block %s is equal to or more specific than one of this VPC's CIDR blocks. This route can target only an interface or an instance.", in.destination)
+	}
+	return nil
 }
 
 func createRoute(c *call) (any, *APIError) {

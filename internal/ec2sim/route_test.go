@@ -26,7 +26,7 @@ func routesOf(t *testing.T, s *sim, id string) []routeShape {
 	if err != nil {
 		t.Fatalf("DescribeRouteTables: %v", err)
 	}
-	var rs []routeShape
+	rs := make([]routeShape, 0, len(out.RouteTables[0].Routes))
 	for _, r := range out.RouteTables[0].Routes {
 		rs = append(rs, routeShape{Destination: aws.ToString(r.DestinationCidrBlock), Gateway: aws.ToString(r.GatewayId),
 			NatGateway: aws.ToString(r.NatGatewayId), State: string(r.State), Origin: string(r.Origin)})
@@ -240,7 +240,7 @@ func TestTags(t *testing.T) {
 			return err
 		}, code: "InvalidParameterValue", want: map[string]map[string]string{nat: {"c": "3"}, eip: {"c": "3"}, vpcID: {}}},
 		{reason: "At most 50 tags per resource.", call: func() error {
-			var many []types.Tag
+			many := make([]types.Tag, 0, 50)
 			for i := range 50 {
 				many = append(many, tag("k"+string(rune('A'+i%26))+string(rune('a'+i/26)), "v"))
 			}

@@ -112,7 +112,7 @@ func (c *call) pageScope() string {
 
 type handler func(c *call) (any, *APIError)
 
-var handlers = map[string]handler{
+var handlers = map[string]handler{ //nolint:gochecknoglobals // A fixed dispatch table, read only.
 	"CreateNatGateway":                 createNatGateway,
 	"DescribeNatGateways":              describeNatGateways,
 	"DeleteNatGateway":                 deleteNatGateway,

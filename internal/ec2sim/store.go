@@ -6,6 +6,7 @@ package ec2sim
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
 	"net/netip"
 	"sort"
@@ -83,7 +84,7 @@ func (r *regionState) schedule(t time.Time) {
 // newID returns prefix-<17 hex digits> not yet used in the region.
 func (r *regionState) newID(prefix string) string {
 	for {
-		id := fmt.Sprintf("%s-%016x%x", prefix, rand.Uint64(), rand.IntN(16))
+		id := fmt.Sprintf("%s-%016x%x", prefix, rand.Uint64(), rand.IntN(16)) //nolint:gosec // IDs must be unique, which idUsed checks, not secret.
 		if !r.idUsed(id) {
 			return id
 		}
@@ -111,7 +112,7 @@ func (r *regionState) idUsed(id string) bool {
 // for benchmarks, so it never routes anywhere.
 func (r *regionState) newPublicIP() string {
 	for {
-		n := rand.Uint32N(1 << 17)
+		n := rand.Uint32N(1 << 17) //nolint:gosec // Addresses must be unused, which the loop checks, not secret.
 		ip := fmt.Sprintf("198.%d.%d.%d", 18+n>>16, (n>>8)&0xff, n&0xff)
 		if n&0xff == 0 || n&0xff == 255 {
 			continue
@@ -145,9 +146,7 @@ func (t tagMap) xml() set[tagXML] {
 
 func (t tagMap) copy() map[string]string {
 	out := make(map[string]string, len(t))
-	for k, v := range t {
-		out[k] = v
-	}
+	maps.Copy(out, t)
 	return out
 }
 

@@ -69,7 +69,7 @@ func createTags(c *call) (any, *APIError) {
 	if len(ids) == 0 {
 		return nil, errMissing("ResourceId")
 	}
-	tags, err := c.q.tags("Tag")
+	tags, err := c.q.tags()
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func deleteTags(c *call) (any, *APIError) {
 	if len(ids) == 0 {
 		return nil, errMissing("ResourceId")
 	}
-	tags, err := c.q.tags("Tag")
+	tags, err := c.q.tags()
 	if err != nil {
 		return nil, err
 	}

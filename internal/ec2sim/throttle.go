@@ -4,6 +4,7 @@
 package ec2sim
 
 import (
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -80,9 +81,7 @@ func copyThrottle(cfg ThrottleConfig) ThrottleConfig {
 	out := ThrottleConfig{Enabled: cfg.Enabled}
 	if len(cfg.Buckets) > 0 {
 		out.Buckets = make(map[string]Bucket, len(cfg.Buckets))
-		for k, v := range cfg.Buckets {
-			out.Buckets[k] = v
-		}
+		maps.Copy(out.Buckets, cfg.Buckets)
 	}
 	return out
 }
