@@ -233,7 +233,10 @@ func testCreate(t *testing.T) {
 		},
 		"ElasticIPBringYourOwn": {
 			reason: "An address of one's own comes from a pool.",
-			obj:    elasticIP(func(p *v1alpha1.ElasticIPParameters) { p.PublicIPv4Pool = ptr.To("ipv4pool-ec2-0123456789abcdef0"); p.Address = ptr.To("198.51.100.7") }),
+			obj: elasticIP(func(p *v1alpha1.ElasticIPParameters) {
+				p.PublicIPv4Pool = ptr.To("ipv4pool-ec2-0123456789abcdef0")
+				p.Address = ptr.To("198.51.100.7")
+			}),
 		},
 		"ElasticIPAddressWithoutPool": {
 			reason: "An address of one's own comes from a pool.",
@@ -353,8 +356,8 @@ func testCreate(t *testing.T) {
 		},
 		"ClusterProviderConfigMalformedRole": {
 			reason: "A role is named by its ARN.",
-			obj: clusterProviderConfig(apisv1alpha1.ClusterProviderCredentials{Source: apisv1alpha1.CredentialsSourceWebIdentity, WebIdentity: &apisv1alpha1.WebIdentity{RoleARN: "egress"}}),
-			want: "spec.credentials.webIdentity.roleARN in body should match",
+			obj:    clusterProviderConfig(apisv1alpha1.ClusterProviderCredentials{Source: apisv1alpha1.CredentialsSourceWebIdentity, WebIdentity: &apisv1alpha1.WebIdentity{RoleARN: "egress"}}),
+			want:   "spec.credentials.webIdentity.roleARN in body should match",
 		},
 	}
 	for name, tc := range cases {

@@ -57,7 +57,9 @@ func testUpdate(t *testing.T) {
 		},
 		"NATGatewayAllocationFollowsReference": {
 			reason: "A referenced ElasticIP that gets a new address changes allocationId; the gateway is then replaced.",
-			obj:    nat(params(func(p *v1alpha1.NATGatewayParameters) { p.AllocationIDRef = &xpv2.NamespacedReference{Name: "egress-a"} })),
+			obj: nat(params(func(p *v1alpha1.NATGatewayParameters) {
+				p.AllocationIDRef = &xpv2.NamespacedReference{Name: "egress-a"}
+			})),
 			change: natUpdate(func(p *v1alpha1.NATGatewayParameters) { p.AllocationID = ptr.To(eip2) }),
 		},
 		"NATGatewayRegion": {
@@ -105,8 +107,11 @@ func testUpdate(t *testing.T) {
 		"NATGatewayConnectivity": {
 			reason: "Connectivity is create-only.",
 			obj:    nat(private),
-			change: natUpdate(func(p *v1alpha1.NATGatewayParameters) { p.ConnectivityType = ptr.To("public"); p.AllocationID = ptr.To(eip) }),
-			want:   "connectivityType is create-only and cannot be changed; create a new NATGateway instead",
+			change: natUpdate(func(p *v1alpha1.NATGatewayParameters) {
+				p.ConnectivityType = ptr.To("public")
+				p.AllocationID = ptr.To(eip)
+			}),
+			want: "connectivityType is create-only and cannot be changed; create a new NATGateway instead",
 		},
 		"NATGatewayAvailabilityMode": {
 			reason: "The availability mode is create-only.",
@@ -147,7 +152,10 @@ func testUpdate(t *testing.T) {
 		},
 		"ElasticIPAddress": {
 			reason: "The address is create-only.",
-			obj:    elasticIP(func(p *v1alpha1.ElasticIPParameters) { p.PublicIPv4Pool = ptr.To("ipv4pool-ec2-0123456789abcdef0"); p.Address = ptr.To("198.51.100.7") }),
+			obj: elasticIP(func(p *v1alpha1.ElasticIPParameters) {
+				p.PublicIPv4Pool = ptr.To("ipv4pool-ec2-0123456789abcdef0")
+				p.Address = ptr.To("198.51.100.7")
+			}),
 			change: eipUpdate(func(p *v1alpha1.ElasticIPParameters) { p.Address = ptr.To("198.51.100.8") }),
 			want:   "address is create-only and cannot be changed; create a new ElasticIP instead",
 		},
