@@ -143,8 +143,7 @@ func TestDeletedThenPurgedSDK(t *testing.T) {
 	}
 	state := func() string {
 		out, err := c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{*id}})
-		var ae smithy.APIError
-		if errors.As(err, &ae) {
+		if ae, ok := errors.AsType[smithy.APIError](err); ok {
 			return ae.ErrorCode()
 		}
 		if err != nil {
@@ -185,7 +184,7 @@ func TestDeletedThenPurgedCLI(t *testing.T) {
 	// Each CLI call takes about a second, so the durations are longer here.
 	endpoint := start(t, "--pending", "100ms", "--deleting", "4s", "--retention", "3s")
 	cli := func(args ...string) (map[string]any, string) {
-		cmd := exec.Command("aws", append([]string{"--endpoint-url", endpoint, "--output", "json", "ec2"}, args...)...)
+		cmd := exec.CommandContext(t.Context(), "aws", append([]string{"--endpoint-url", endpoint, "--output", "json", "ec2"}, args...)...)
 		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDCLI", "AWS_SECRET_ACCESS_KEY=x", "AWS_DEFAULT_REGION=us-east-1", "AWS_MAX_ATTEMPTS=1", "AWS_PAGER=")
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -216,10 +215,8 @@ func TestDeletedThenPurgedCLI(t *testing.T) {
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		out, errText := cli("describe-nat-gateways", "--nat-gateway-ids", nat)
-		s := ""
-		if errText != "" {
-			s = errText
-		} else {
+		s := errText
+		if errText == "" {
 			s = out["NatGateways"].([]any)[0].(map[string]any)["State"].(string)
 		}
 		if len(seen) == 0 || seen[len(seen)-1] != s {
