@@ -19,32 +19,32 @@ import (
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
 )
 
-// observations is what testdata/scenario.py prints.
+// observations is what testdata/scenario.py prints, one key per field.
 type observations struct {
-	CreateState                     string
-	CreateEchoesClientToken         bool
-	SameTokenRetry                  string
-	SameTokenSameGateway            bool
-	SameTokenOtherParameters        string
-	PublicWithoutAllocation         string
-	PrivateWithAllocation           string
-	PrivateConnectivityType         string
-	StateEventually                 string
-	AddressAssociatedWhileAvailable bool
-	ReleaseAddressInUse             string
-	CreateRoute                     string
-	DuplicateRoute                  string
-	RouteToUnknownGateway           string
-	TagFilterFindsOnlyTagged        bool
-	StateRightAfterDelete           string
-	AddressAssociatedWhileDeleting  bool
-	StateAfterDeleteEventually      string
-	AddressAssociatedAfterDeleted   bool
-	RouteStateAfterDeleted          string
-	DeleteDeletedGateway            string
-	DescribeUnknownGateway          string
-	DeleteUnknownGateway            string
-	DescribeDryRun                  string
+	CreateState                     string `json:"CreateState"`
+	CreateEchoesClientToken         bool   `json:"CreateEchoesClientToken"`
+	SameTokenRetry                  string `json:"SameTokenRetry"`
+	SameTokenSameGateway            bool   `json:"SameTokenSameGateway"`
+	SameTokenOtherParameters        string `json:"SameTokenOtherParameters"`
+	PublicWithoutAllocation         string `json:"PublicWithoutAllocation"`
+	PrivateWithAllocation           string `json:"PrivateWithAllocation"`
+	PrivateConnectivityType         string `json:"PrivateConnectivityType"`
+	StateEventually                 string `json:"StateEventually"`
+	AddressAssociatedWhileAvailable bool   `json:"AddressAssociatedWhileAvailable"`
+	ReleaseAddressInUse             string `json:"ReleaseAddressInUse"`
+	CreateRoute                     string `json:"CreateRoute"`
+	DuplicateRoute                  string `json:"DuplicateRoute"`
+	RouteToUnknownGateway           string `json:"RouteToUnknownGateway"`
+	TagFilterFindsOnlyTagged        bool   `json:"TagFilterFindsOnlyTagged"`
+	StateRightAfterDelete           string `json:"StateRightAfterDelete"`
+	AddressAssociatedWhileDeleting  bool   `json:"AddressAssociatedWhileDeleting"`
+	StateAfterDeleteEventually      string `json:"StateAfterDeleteEventually"`
+	AddressAssociatedAfterDeleted   bool   `json:"AddressAssociatedAfterDeleted"`
+	RouteStateAfterDeleted          string `json:"RouteStateAfterDeleted"`
+	DeleteDeletedGateway            string `json:"DeleteDeletedGateway"`
+	DescribeUnknownGateway          string `json:"DescribeUnknownGateway"`
+	DeleteUnknownGateway            string `json:"DeleteUnknownGateway"`
+	DescribeDryRun                  string `json:"DescribeDryRun"`
 }
 
 // documented is what AWS documents (shared/reference/ec2-api.md), and what
@@ -104,7 +104,7 @@ func requireBoto3(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 is not installed")
 	}
-	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
+	if err := exec.CommandContext(t.Context(), "python3", "-c", "import boto3").Run(); err != nil {
 		t.Skip("boto3 is not installed for python3")
 	}
 }
@@ -160,13 +160,13 @@ func TestScenarioAgainstMoto(t *testing.T) {
 // test ends.
 func startMoto(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	_ = l.Close()
-	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	cmd := exec.CommandContext(t.Context(), "moto_server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -180,7 +180,7 @@ func startMoto(t *testing.T) string {
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
+		c, err := (&net.Dialer{Timeout: time.Second}).DialContext(t.Context(), "tcp", addr)
 		if err == nil {
 			_ = c.Close()
 			return "http://" + addr
