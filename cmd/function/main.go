@@ -17,12 +17,16 @@ import (
 type CLI struct {
 	Debug bool `help:"Emit debug logs in addition to info logs." short:"d"`
 
-	Network            string `default:"tcp"   help:"Network on which to listen for gRPC connections."`
-	Address            string `default:":9443" help:"Address at which to listen for gRPC connections."`
-	TLSServerCertsDir  string `aliases:"tls-certs-dir" env:"TLS_SERVER_CERTS_DIR" help:"Directory containing server certs (tls.key, tls.crt) and the CA used to verify client certificates (ca.crt)."`
-	Insecure           bool   `help:"Run without mTLS credentials. For local development only: Crossplane always uses mTLS."`
-	MaxRecvMessageSize int    `default:"4" help:"Maximum size of received messages in MB."`
-	MetricsAddress     string `default:":8080" env:"METRICS_ADDRESS" help:"Address at which to serve Prometheus metrics. Empty disables the metrics server, so that several functions can run on one host."`
+	Network string `default:"tcp"   help:"Network on which to listen for gRPC connections."`
+	Address string `default:":9443" help:"Address at which to listen for gRPC connections."`
+
+	TLSServerCertsDir string `aliases:"tls-certs-dir" env:"TLS_SERVER_CERTS_DIR" help:"Directory containing server certs (tls.key, tls.crt) and the CA used to verify client certificates (ca.crt)."`
+
+	Insecure bool `help:"Run without mTLS credentials. For local development only: Crossplane always uses mTLS."`
+
+	MaxRecvMessageSize int `default:"4" help:"Maximum size of received messages in MB."`
+
+	MetricsAddress string `default:":8080" env:"METRICS_ADDRESS" help:"Address at which to serve Prometheus metrics. Empty disables the metrics server, so that several functions can run on one host."`
 }
 
 // Run the function.
