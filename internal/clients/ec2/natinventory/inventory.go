@@ -110,11 +110,6 @@ func New(interval time.Duration, opts ...Option) (*Inventory, error) {
 	return i, nil
 }
 
-// Interval is how often the Inventory lists each key in use.
-func (i *Inventory) Interval() time.Duration {
-	return i.interval
-}
-
 // Events delivers a Change for every gateway a listing finds deleting,
 // deleted, failed or gone, after the snapshot that shows it is served. A
 // listing waits until its changes are received.

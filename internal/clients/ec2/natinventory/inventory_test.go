@@ -46,8 +46,8 @@ func TestNew(t *testing.T) {
 			if diff := cmp.Diff(tc.err, errString(err)); diff != "" {
 				t.Errorf("\n%s\nNew(...): -want error, +got error:\n%s", tc.reason, diff)
 			}
-			if err == nil && i.Interval() != tc.interval {
-				t.Errorf("\n%s\nNew(...).Interval(): want %s, got %s", tc.reason, tc.interval, i.Interval())
+			if err == nil && (i.interval != tc.interval || i.fresh != tc.interval*3/2) {
+				t.Errorf("\n%s\nNew(...): want interval %s served for %s, got %s served for %s", tc.reason, tc.interval, tc.interval*3/2, i.interval, i.fresh)
 			}
 		})
 	}
