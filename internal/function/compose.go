@@ -27,6 +27,8 @@ const (
 
 // registerTypes adds the managed resource types to the scheme that
 // composed.From reads their kinds from.
+//
+//nolint:gochecknoglobals // composed.Scheme is the SDK's process-wide scheme, so the types are added to it once per process.
 var registerTypes = sync.OnceValue(func() error { return apis.AddToScheme(composed.Scheme) })
 
 // A composer builds the desired managed resources of one composite

@@ -6,6 +6,7 @@ package function
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
@@ -85,7 +86,7 @@ func eip(xr, namespace, zone string) string {
 
 // publicNAT is a public zonal NATGateway that uses its zone's ElasticIP.
 func publicNAT(xr, namespace, zone, subnet string) string {
-	return nat(xr, namespace, zone, fmt.Sprintf(`"connectivityType":"public","subnetId":"%s","allocationIdRef":{"name":"%s-eip-%s"}`, subnet, xr, zone))
+	return nat(xr, namespace, zone, fmt.Sprintf(`"connectivityType":"public","subnetId":%q,"allocationIdRef":{"name":"%s-eip-%s"}`, subnet, xr, zone))
 }
 
 func nat(xr, namespace, zone, forProvider string) string {
@@ -211,12 +212,8 @@ func healthy() map[string]*fnv1.Resource {
 // with returns observed with some resources replaced.
 func with(observed map[string]*fnv1.Resource, replace map[string]*fnv1.Resource) map[string]*fnv1.Resource {
 	out := map[string]*fnv1.Resource{}
-	for k, v := range observed {
-		out[k] = v
-	}
-	for k, v := range replace {
-		out[k] = v
-	}
+	maps.Copy(out, observed)
+	maps.Copy(out, replace)
 	return out
 }
 

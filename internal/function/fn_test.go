@@ -5,6 +5,7 @@ package function
 
 import (
 	"context"
+	"maps"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -326,11 +327,7 @@ func TestRunFunction(t *testing.T) {
 // with2 returns m with some entries replaced.
 func with2(m, replace map[string]fnv1.Ready) map[string]fnv1.Ready {
 	out := map[string]fnv1.Ready{}
-	for k, v := range m {
-		out[k] = v
-	}
-	for k, v := range replace {
-		out[k] = v
-	}
+	maps.Copy(out, m)
+	maps.Copy(out, replace)
 	return out
 }

@@ -30,9 +30,6 @@ var (
 	reAllocation = regexp.MustCompile(`^eipalloc-[0-9a-f]{8,17}$`)
 )
 
-// Reserved tag key prefixes: AWS's own and the provider's ownership tags.
-var reservedTagPrefixes = []string{"aws:", "crossplane-", "egresskit.io/"}
-
 // problems collects every problem of an input, so that one Fatal result
 // names them all.
 type problems []string
@@ -41,11 +38,11 @@ func (p *problems) addf(format string, args ...any) {
 	*p = append(*p, fmt.Sprintf(format, args...))
 }
 
-func (p problems) err() error {
-	if len(p) == 0 {
+func (p *problems) err() error {
+	if len(*p) == 0 {
 		return nil
 	}
-	return errors.New(strings.Join(p, "; "))
+	return errors.New(strings.Join(*p, "; "))
 }
 
 // validateInput checks the function's input.
@@ -249,6 +246,8 @@ func checkProviderConfigRef(p *problems, path string, ref *v1beta1.ProviderConfi
 }
 
 func checkTags(p *problems, path string, tags map[string]string) {
+	// Reserved tag key prefixes: AWS's own and the provider's ownership tags.
+	reserved := []string{"aws:", "crossplane-", "egresskit.io/"}
 	for _, k := range sortedKeys(tags) {
 		switch {
 		case len(k) < 1 || len(k) > 127:
@@ -256,7 +255,7 @@ func checkTags(p *problems, path string, tags map[string]string) {
 		case len(tags[k]) > 256:
 			p.addf("%s: the value of %q has more than 256 characters", path, k)
 		}
-		for _, prefix := range reservedTagPrefixes {
+		for _, prefix := range reserved {
 			if strings.HasPrefix(k, prefix) {
 				p.addf("%s: key %q uses the reserved prefix %s", path, k, prefix)
 			}
