@@ -96,13 +96,13 @@ func TestRender(t *testing.T) {
 			if err != nil {
 				t.Fatalf("\n%s\ncrossplane render: %v\n%s", tc.reason, err, stderr)
 			}
-			golden := filepath.Join(env.root, "test/render/testdata", tc.golden)
+			golden := filepath.Join(env.root, "test", "render", "testdata", tc.golden)
 			if *update {
 				if err := os.WriteFile(golden, out, 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}
-			want, err := os.ReadFile(golden) //nolint:gosec // our own test data
+			want, err := os.ReadFile(golden)
 			if err != nil {
 				t.Fatalf("cannot read golden file (run with -update to write it): %v", err)
 			}
@@ -154,7 +154,7 @@ func (env environment) render(e example) ([]byte, string, error) {
 func (env environment) validate(t *testing.T, e example, rendered []byte) (string, error) {
 	t.Helper()
 	var docs []string
-	for _, d := range strings.Split(string(rendered), "\n---\n") {
+	for d := range strings.SplitSeq(string(rendered), "\n---\n") {
 		if !strings.Contains(d, "\nkind: Result\n") {
 			docs = append(docs, d)
 		}
@@ -178,7 +178,7 @@ func (env environment) run(args ...string) ([]byte, string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, env.crank, args...) //nolint:gosec // crank from our own tools build
+	cmd := exec.CommandContext(ctx, env.crank, args...)
 	cmd.Dir = env.root
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr

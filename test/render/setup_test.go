@@ -101,19 +101,19 @@ func listening(ctx context.Context, p *local.Process, addr string) bool {
 func seedCache(ctx context.Context, t *testing.T, root string) string {
 	t.Helper()
 	list := exec.CommandContext(ctx, "go", "list", "-mod=readonly", "-m", "-f", "{{.Dir}}", "github.com/crossplane/crossplane/v2")
-	list.Dir = filepath.Join(root, "cluster/tools/crank")
+	list.Dir = filepath.Join(root, "cluster", "tools", "crank")
 	list.Env = append(os.Environ(), "GOWORK=off")
 	out, err := list.Output()
 	if err != nil {
 		t.Fatalf("cannot find the Crossplane module of crank: %v", err)
 	}
-	crds, err := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "cluster/crds/*.yaml"))
+	crds, err := filepath.Glob(filepath.Join(strings.TrimSpace(string(out)), "cluster", "crds", "*.yaml"))
 	if err != nil || len(crds) == 0 {
 		t.Fatalf("cannot find Crossplane's CRDs in %s: %v", out, err)
 	}
-	var pkg []string
+	pkg := make([]string, 0, len(crds))
 	for _, f := range crds {
-		b, err := os.ReadFile(f) //nolint:gosec // files of the module cache
+		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
