@@ -67,11 +67,6 @@ func (r *ReferenceResolver) ResolveReferences(ctx context.Context, mg resource.M
 // once it is set. crossplane/apis names only its counterpart, Always.
 const ResolvePolicyIfNotPresent xpv2.ResolvePolicy = "IfNotPresent"
 
-var (
-	refType  = reflect.TypeFor[*xpv2.NamespacedReference]()
-	refsType = reflect.TypeFor[[]xpv2.NamespacedReference]()
-)
-
 // ClearReferencedValues empties every field of mg's spec.forProvider that is
 // set from a reference, unless that reference's resolve policy is an
 // explicit IfNotPresent, so that the next resolution reads the referenced
@@ -82,19 +77,21 @@ func ClearReferencedValues(mg resource.Managed) {
 	if !fp.IsValid() {
 		return
 	}
+	refType := reflect.TypeFor[*xpv2.NamespacedReference]()
+	refsType := reflect.TypeFor[[]xpv2.NamespacedReference]()
 	t := fp.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
 		v := fp.Field(i)
 		switch {
 		case f.Type == refType && !v.IsNil():
-			ref, _ := v.Interface().(*xpv2.NamespacedReference)
+			ref, _ := reflect.TypeAssert[*xpv2.NamespacedReference](v)
 			if keepsValue(ref.Policy) {
 				continue
 			}
 			clearField(fp, strings.TrimSuffix(f.Name, "Ref"))
 		case f.Type == refsType && v.Len() > 0:
-			refs, _ := v.Interface().([]xpv2.NamespacedReference)
+			refs, _ := reflect.TypeAssert[[]xpv2.NamespacedReference](v)
 			if keepsValue(refs[0].Policy) {
 				continue
 			}
