@@ -32,6 +32,8 @@ const awsTagPrefix = "aws:"
 // scheme knows the provider's kinds, so ownership tags name the kind even
 // of an object whose type metadata is empty, as it is after the API server
 // answered a write.
+//
+//nolint:gochecknoglobals // Built once per process and only read: a scheme is costly to build per call.
 var scheme = func() *runtime.Scheme {
 	s := runtime.NewScheme()
 	if err := apis.AddToScheme(s); err != nil {
