@@ -1,0 +1,226 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package composition
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+)
+
+// sampleInterval is how often the failover is sampled, from EC2 and from
+// the XR; it bounds the error of the measured times.
+const sampleInterval = 200 * time.Millisecond
+
+// A failover is what a scenario saw after it deleted the gateway of a zone
+// out of band. Durations are since the deletion; zero means not seen.
+type failover struct {
+	zone string
+	// old is the deleted gateway.
+	old string
+
+	// outage lasted until the zone's routes pointed at an available gateway
+	// again, whichever zone's.
+	outage time.Duration
+	// failedOver is when the routes pointed at the available gateway peer of
+	// zone peerZone.
+	failedOver time.Duration
+	peerZone   string
+	peer       string
+	// reported is when the XR first reported the zone degraded and served
+	// by another zone; what it reported then.
+	reported        time.Duration
+	reportedStatus  egressStatus
+	reportedReady   string
+	reportedHealthy map[string]string
+	// back is when the routes pointed at the zone's own new gateway, newID.
+	back  time.Duration
+	newID string
+	// recovered is when the XR was Ready again with the zone ready through
+	// newID.
+	recovered time.Duration
+
+	// unresponsive is what the XR said when it first stopped reacting to
+	// changes of its composed resources.
+	unresponsive error
+
+	// timeline holds every change seen.
+	timeline []string
+}
+
+// failOver deletes the gateway of the scenario's zone through the EC2 API,
+// as someone in the AWS console would, and samples EC2 and the XR until
+// the zone has egress through a new gateway of its own and the XR is Ready
+// again. It wants the zone's routes to have failed over to another zone's
+// available gateway meanwhile, and the XR to have reported the zone
+// degraded. It prints the egress outage it measured.
+func (r *run) failOver(t *testing.T) {
+	t.Helper()
+	ctx := t.Context()
+	v, err := r.env.view(ctx, r.net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gws, err := v.steady(r.ns)
+	if err != nil {
+		t.Fatalf("EC2 is not steady before the deletion: %v\n%s", err, v)
+	}
+	f := &failover{zone: r.sc.failZone, old: gws[r.sc.failZone].ID}
+
+	begin := time.Now()
+	if _, err := r.env.ec2.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(f.old)}); err != nil {
+		t.Fatalf("cannot delete NAT gateway %s: %v", f.old, err)
+	}
+	t.Logf("deleted NAT gateway %s of zone %s out of band", f.old, f.zone)
+
+	deadline := time.After(recoverTimeout)
+	tick := time.NewTicker(sampleInterval)
+	defer tick.Stop()
+	var last string
+	for f.recovered == 0 {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%v; seen so far:\n%s", ctx.Err(), strings.Join(f.timeline, "\n"))
+		case <-deadline:
+			t.Fatalf("zone %s did not recover within %s after its gateway %s was deleted; seen:\n%s\n%s",
+				f.zone, recoverTimeout, f.old, strings.Join(f.timeline, "\n"), r.describe(context.WithoutCancel(ctx)))
+		case <-tick.C:
+		}
+		now := time.Since(begin)
+		seen, err := r.sample(ctx, f, now)
+		if err != nil {
+			seen = "cannot sample: " + err.Error()
+		}
+		if seen != last {
+			f.timeline = append(f.timeline, fmt.Sprintf("%6.1fs %s", now.Seconds(), seen))
+			last = seen
+		}
+	}
+	t.Logf("zone %s after the deletion of its gateway %s:\n%s", f.zone, f.old, strings.Join(f.timeline, "\n"))
+
+	r.checkFailover(t, f)
+	msg := fmt.Sprintf("%s %s/%s: egress outage of zone %s: %.1fs from the deletion of NAT gateway %s until its routes pointed at an available gateway again (%s of zone %s); failover at %.1fs, routes back on the zone's own new gateway %s at %.1fs, XR Ready again at %.1fs (provider --poll %s, sampled every %s)",
+		r.obj.GetKind(), r.ns, r.obj.GetName(), f.zone, f.outage.Seconds(), f.old, f.peer, f.peerZone,
+		f.failedOver.Seconds(), f.newID, f.back.Seconds(), f.recovered.Seconds(), pollInterval, sampleInterval)
+	t.Log(msg)
+	fmt.Println(msg)
+
+	v, err = r.env.view(ctx, r.net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gws, err = v.steady(r.ns); err != nil {
+		t.Fatalf("XR is Ready again, but EC2 is not steady: %v\n%s", err, v)
+	}
+	if g := gws[f.zone]; g.ID != f.newID {
+		t.Errorf("zone %s is served by gateway %s, want its new gateway %s", f.zone, g.ID, f.newID)
+	}
+	if g := v.gateways[f.old]; g.State != stateDeleted {
+		t.Errorf("deleted gateway %s is %q, want %s", f.old, g.State, stateDeleted)
+	}
+	r.checkStatus(t, gws)
+}
+
+// sample reads EC2 and the XR once, records in f what is seen for the
+// first time, and describes what it saw.
+func (r *run) sample(ctx context.Context, f *failover, now time.Duration) (string, error) {
+	v, err := r.env.view(ctx, r.net)
+	if err != nil {
+		return "", err
+	}
+	if err := r.get(ctx, r.xr); err != nil {
+		return "", err
+	}
+	s, err := statusOf(r.xr)
+	if err != nil {
+		return "", err
+	}
+
+	via, available := v.servedBy(f.zone)
+	viaZone := v.zoneOf(via)
+	if available {
+		if f.outage == 0 {
+			f.outage = now
+		}
+		if viaZone != f.zone && f.failedOver == 0 {
+			f.failedOver, f.peerZone, f.peer = now, viaZone, via.ID
+		}
+		if viaZone == f.zone && via.ID != f.old && f.back == 0 {
+			f.back, f.newID = now, via.ID
+		}
+	}
+	if err := responsive(r.xr); err != nil && f.unresponsive == nil {
+		f.unresponsive = err
+	}
+	zs, _ := s.zone(f.zone)
+	ready := conditionStatus(r.xr, string(xpv2.TypeReady))
+	if zs.Degraded && zs.ServedBy != f.zone && f.reported == 0 {
+		f.reported, f.reportedStatus, f.reportedReady, f.reportedHealthy = now, s, ready, condition(r.xr, "EgressHealthy")
+	}
+	if f.back > 0 && ready == "True" && zs.Ready && zs.GatewayID == f.newID {
+		f.recovered = now
+	}
+
+	var own []string
+	for _, g := range v.live(f.zone) {
+		own = append(own, g.ID+" "+g.State)
+	}
+	var routes []string
+	for _, table := range r.net.zones[f.zone].routeTableIDs {
+		rt := v.routes[table]
+		g := v.gateways[rt.NatGatewayID]
+		routes = append(routes, fmt.Sprintf("%s via %s (%s %s)", rt.State, rt.NatGatewayID, v.zoneOf(g), g.State))
+	}
+	return fmt.Sprintf("EC2: own gateways [%s], routes [%s] | XR: Ready=%s, zone %s gateway %s %s servedBy %s degraded=%t ready=%t",
+		strings.Join(own, ", "), strings.Join(routes, ", "), ready, f.zone, zs.GatewayID, zs.State, zs.ServedBy, zs.Degraded, zs.Ready), nil
+}
+
+// checkFailover wants the zone's routes to have failed over to the next
+// zone in sorted order while its own gateway was replaced, and the XR to
+// have reported the zone degraded meanwhile.
+func (r *run) checkFailover(t *testing.T, f *failover) {
+	t.Helper()
+	if f.unresponsive != nil {
+		t.Error(f.unresponsive)
+	}
+	zones := r.net.sortedZones()
+	next := ""
+	for i, z := range zones {
+		if z.name == f.zone {
+			next = zones[(i+1)%len(zones)].name
+		}
+	}
+	switch {
+	case f.failedOver == 0:
+		t.Errorf("the routes of zone %s never pointed at another zone's available gateway while its own was replaced", f.zone)
+	case f.peerZone != next:
+		t.Errorf("the routes of zone %s failed over to zone %s, want the next zone %s", f.zone, f.peerZone, next)
+	case f.back < f.failedOver:
+		t.Errorf("the routes of zone %s were back on the zone's own gateway at %s, before they failed over at %s", f.zone, f.back, f.failedOver)
+	}
+	if f.reported == 0 {
+		t.Errorf("%s %s never reported zone %s degraded and served by another zone", r.xr.GetKind(), r.xr.GetName(), f.zone)
+		return
+	}
+	zs, _ := f.reportedStatus.zone(f.zone)
+	if zs.ServedBy != next || zs.Ready {
+		t.Errorf("%s %s reported zone %s as %+v, want it served by %s and not ready", r.xr.GetKind(), r.xr.GetName(), f.zone, zs, next)
+	}
+	if e := f.reportedStatus.Egress; e.DegradedZones != 1 || e.ReadyZones != len(zones)-1 {
+		t.Errorf("%s %s reported %+v while zone %s was degraded, want 1 degraded zone and %d ready ones", r.xr.GetKind(), r.xr.GetName(), e, f.zone, len(zones)-1)
+	}
+	if f.reportedReady == "True" {
+		t.Errorf("%s %s was Ready while it reported zone %s degraded", r.xr.GetKind(), r.xr.GetName(), f.zone)
+	}
+	if h := f.reportedHealthy; h["status"] != "False" || h["reason"] != "Degraded" || !strings.Contains(h["message"], f.zone) {
+		t.Errorf("%s %s: want EgressHealthy=False (Degraded) naming zone %s while it was degraded, have %v", r.xr.GetKind(), r.xr.GetName(), f.zone, h)
+	}
+}
