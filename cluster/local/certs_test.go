@@ -20,7 +20,7 @@ func loadTLSDir(t *testing.T, dir string) (tls.Certificate, *x509.CertPool) {
 	if err != nil {
 		t.Fatalf("cannot load key pair from %s: %v", dir, err)
 	}
-	ca, err := os.ReadFile(filepath.Join(dir, "ca.crt")) //nolint:gosec // test file
+	ca, err := os.ReadFile(filepath.Join(dir, "ca.crt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,11 +35,11 @@ func loadTLSDir(t *testing.T, dir string) (tls.Certificate, *x509.CertPool) {
 // with client, returning the client's and the server's handshake errors.
 func handshake(t *testing.T, server, client *tls.Config, host string) (clientErr, serverErr error) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close() //nolint:errcheck // test
+	defer l.Close()
 	done := make(chan error, 1)
 	go func() {
 		c, err := l.Accept()
@@ -47,11 +47,11 @@ func handshake(t *testing.T, server, client *tls.Config, host string) (clientErr
 			done <- err
 			return
 		}
-		defer c.Close() //nolint:errcheck // test
-		done <- tls.Server(c, server).Handshake()
+		defer c.Close()
+		done <- tls.Server(c, server).HandshakeContext(t.Context())
 	}()
 	_, port, _ := net.SplitHostPort(l.Addr().String())
-	c, err := tls.Dial("tcp", net.JoinHostPort(host, port), client)
+	c, err := (&tls.Dialer{Config: client}).DialContext(t.Context(), "tcp", net.JoinHostPort(host, port))
 	if err == nil {
 		// TLS 1.3 reports a rejected client certificate on the first read.
 		_, err = c.Read(make([]byte, 1))

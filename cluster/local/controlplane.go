@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -394,8 +395,8 @@ func (c *ControlPlane) Stop() error {
 	c.stopOnce.Do(func() {
 		ps := c.Processes()
 		var errs []error
-		for i := len(ps) - 1; i >= 0; i-- {
-			errs = append(errs, ps[i].Stop())
+		for _, p := range slices.Backward(ps) {
+			errs = append(errs, p.Stop())
 		}
 		if c.removeDir {
 			errs = append(errs, os.RemoveAll(c.Dir))

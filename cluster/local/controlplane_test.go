@@ -153,8 +153,9 @@ func TestControlPlane(t *testing.T) {
 		if len(procs) != 3 {
 			t.Fatalf("want 3 processes, got %d", len(procs))
 		}
-		var ports []int
-		for _, u := range []string{cp.EtcdURL, cp.APIServerURL, cp.ControllerManagerURL} {
+		urls := []string{cp.EtcdURL, cp.APIServerURL, cp.ControllerManagerURL}
+		ports := make([]int, 0, len(urls))
+		for _, u := range urls {
 			ports = append(ports, port(t, u))
 		}
 
@@ -170,7 +171,7 @@ func TestControlPlane(t *testing.T) {
 			}
 		}
 		for _, p := range ports {
-			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+			l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", fmt.Sprintf("127.0.0.1:%d", p))
 			if err != nil {
 				t.Errorf("port %d still taken after Stop: %v", p, err)
 				continue

@@ -14,6 +14,8 @@ import (
 )
 
 // A long-running program, such as the demo, stops everything on Ctrl-C.
+//
+//nolint:testableexamples // It starts processes, so go test compiles it but does not run it.
 func ExampleStart() {
 	ctx, stop := local.HandleSignals(context.Background())
 	defer stop()
@@ -23,7 +25,7 @@ func ExampleStart() {
 		fmt.Fprintln(os.Stderr, err)
 		return
 	}
-	defer cp.Stop() //nolint:errcheck // example
+	defer cp.Stop()
 
 	provider, err := local.StartProcess(local.ProcessOptions{
 		Name:   "provider",
@@ -36,13 +38,15 @@ func ExampleStart() {
 		fmt.Fprintln(os.Stderr, err)
 		return
 	}
-	defer provider.Stop() //nolint:errcheck // example
+	defer provider.Stop()
 
 	<-ctx.Done()
 }
 
 // A test gets a control plane, Crossplane core and a provider process that
 // are all stopped when it ends, with their logs printed if it failed.
+//
+//nolint:govet,testableexamples // Compiled, never run: t stands for the test's *testing.T, so it is nil here.
 func ExampleStartForTest() {
 	var t *testing.T // the test's *testing.T
 

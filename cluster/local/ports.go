@@ -12,8 +12,11 @@ import (
 
 // given remembers the ports handed out by this process, so that two callers
 // never get the same port even when the kernel offers it twice.
+//
+//nolint:gochecknoglobals // The ports are handed out once per process, whoever asks for them.
 var given struct {
 	sync.Mutex
+
 	ports map[int]bool
 }
 
@@ -39,7 +42,7 @@ func FreePorts(n int) ([]int, error) {
 		if tries > 100*n {
 			return nil, errors.Errorf("cannot find %d free ports on 127.0.0.1", n)
 		}
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		l, err := net.Listen("tcp", "127.0.0.1:0") //nolint:noctx // Binding a loopback port does not block, so there is nothing to cancel.
 		if err != nil {
 			return nil, errors.Wrap(err, "cannot find a free port on 127.0.0.1")
 		}

@@ -21,7 +21,7 @@ func TestFreePortsAreDistinctAndFree(t *testing.T) {
 				t.Fatalf("port %d handed out twice", p)
 			}
 			seen[p] = true
-			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+			l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", fmt.Sprintf("127.0.0.1:%d", p))
 			if err != nil {
 				t.Fatalf("port %d is not free: %v", p, err)
 			}

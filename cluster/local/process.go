@@ -89,7 +89,7 @@ func StartProcess(o ProcessOptions) (*Process, error) {
 	}
 	defer logFile.Close() //nolint:errcheck // the child holds its own descriptor
 
-	cmd := exec.Command(o.Path, o.Args...) //nolint:gosec // running the given binary is the point
+	cmd := exec.Command(o.Path, o.Args...) //nolint:gosec,noctx // Running the given binary is the point, and it runs until Stop, not until a context ends.
 	cmd.Dir = o.Dir
 	cmd.Env = append(os.Environ(), o.Env...)
 	cmd.Stdout = logFile
@@ -118,29 +118,35 @@ func validateProcessOptions(o ProcessOptions) error {
 			return errors.Errorf("cannot start process %q: a name may hold only letters, digits, '-', '_' and '.'", o.Name)
 		}
 	}
+	if err := checkBinary(o); err != nil {
+		return err
+	}
+	if o.StopGrace < 0 {
+		return errors.Errorf("cannot start %s: negative stop grace %s", o.Name, o.StopGrace)
+	}
+	return nil
+}
+
+// checkBinary checks that o.Path names an executable file.
+func checkBinary(o ProcessOptions) error {
 	if o.Path == "" {
 		return errors.Errorf("cannot start %s: no binary path given", o.Name)
 	}
 	if !strings.ContainsRune(o.Path, filepath.Separator) {
 		// A plain name is looked up in PATH, as exec.Command does.
-		if _, err := exec.LookPath(o.Path); err != nil {
-			return errors.Wrapf(err, "cannot start %s", o.Name)
-		}
-	} else {
-		path := o.Path
-		if !filepath.IsAbs(path) && o.Dir != "" {
-			path = filepath.Join(o.Dir, path) // exec.Cmd resolves it in Dir
-		}
-		fi, err := os.Stat(path)
-		if err != nil {
-			return errors.Wrapf(err, "cannot start %s", o.Name)
-		}
-		if fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
-			return errors.Errorf("cannot start %s: %s is not an executable file", o.Name, path)
-		}
+		_, err := exec.LookPath(o.Path)
+		return errors.Wrapf(err, "cannot start %s", o.Name)
 	}
-	if o.StopGrace < 0 {
-		return errors.Errorf("cannot start %s: negative stop grace %s", o.Name, o.StopGrace)
+	path := o.Path
+	if !filepath.IsAbs(path) && o.Dir != "" {
+		path = filepath.Join(o.Dir, path) // exec.Cmd resolves it in Dir
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return errors.Wrapf(err, "cannot start %s", o.Name)
+	}
+	if fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
+		return errors.Errorf("cannot start %s: %s is not an executable file", o.Name, path)
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ func lookPath(t *testing.T, name string) string {
 
 // alive reports whether a process exists (a zombie counts as gone).
 func alive(pid int) bool {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return syscall.Kill(pid, 0) == nil
 	}
@@ -56,7 +56,7 @@ func readPid(t *testing.T, path string) int {
 	t.Helper()
 	var pid int
 	err := Poll(t.Context(), 10*time.Second, func(context.Context) error {
-		b, err := os.ReadFile(path) //nolint:gosec // test file
+		b, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
@@ -208,7 +208,7 @@ func TestProcessKill(t *testing.T) {
 		t.Fatalf("Kill(): %v", err)
 	}
 	var exit *exec.ExitError
-	if err := p.Wait(); !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL { //nolint:forcetypeassert // Linux
+	if err := p.Wait(); !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		t.Errorf("Wait(): want killed by SIGKILL, got %v", err)
 	}
 	waitGone(t, p.Pid())
@@ -233,17 +233,17 @@ func TestHelperProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.Stdout.WriteString(strconv.Itoa(p.Pid()) + "\n") //nolint:errcheck // the parent reads it
+	os.Stdout.WriteString(strconv.Itoa(p.Pid()) + "\n")
 	<-ctx.Done()
 	if p.Running() {
 		t.Fatal("child still running after the signal")
 	}
-	os.Stdout.WriteString("stopped\n") //nolint:errcheck // the parent reads it
+	os.Stdout.WriteString("stopped\n")
 }
 
 func startHelper(t *testing.T, mode string) (*exec.Cmd, *bufio.Scanner, int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.v") //nolint:gosec // this test binary
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestHelperProcess$", "-test.v")
 	cmd.Env = append(os.Environ(), helperEnv+"="+mode)
 	out, err := cmd.StdoutPipe()
 	if err != nil {

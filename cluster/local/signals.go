@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"sync"
 	"syscall"
 
@@ -22,8 +23,11 @@ type stopper interface {
 
 // live holds what this package started and has not stopped yet, oldest
 // first.
+//
+//nolint:gochecknoglobals // StopAll and HandleSignals stop everything the process started.
 var live struct {
 	sync.Mutex
+
 	all []stopper
 }
 
@@ -53,8 +57,8 @@ func StopAll() error {
 	live.Unlock()
 
 	var errs []error
-	for i := len(all) - 1; i >= 0; i-- {
-		errs = append(errs, all[i].Stop())
+	for _, s := range slices.Backward(all) {
+		errs = append(errs, s.Stop())
 	}
 	return errors.Join(errs...)
 }
@@ -74,13 +78,13 @@ func HandleSignals(parent context.Context) (context.Context, context.CancelFunc)
 	go func() {
 		select {
 		case sig := <-ch:
-			fmt.Fprintf(os.Stderr, "\nreceived %s: stopping local processes (again to exit at once)\n", sig) //nolint:errcheck // best effort
+			_, _ = fmt.Fprintf(os.Stderr, "\nreceived %s: stopping local processes (again to exit at once)\n", sig)
 			go func() {
 				<-ch
 				os.Exit(130)
 			}()
 			if err := StopAll(); err != nil {
-				fmt.Fprintf(os.Stderr, "%v\n", err) //nolint:errcheck // best effort
+				_, _ = fmt.Fprintf(os.Stderr, "%v\n", err)
 			}
 			cancel()
 		case <-ctx.Done():

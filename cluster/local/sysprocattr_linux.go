@@ -22,6 +22,7 @@ type spawnRequest struct {
 	err chan error
 }
 
+//nolint:gochecknoglobals // One thread of the process starts every child; see startCommand.
 var (
 	spawnOnce sync.Once
 	spawns    = make(chan spawnRequest)

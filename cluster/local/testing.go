@@ -10,36 +10,39 @@ import (
 )
 
 // testLog writes progress lines to a test's log.
-type testLog struct{ t testing.TB }
+type testLog struct{ tb testing.TB }
 
 func (w testLog) Write(p []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(strings.TrimRight(string(p), "\n"))
+	w.tb.Helper()
+	w.tb.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
 
-// TestLog returns a writer that logs each write to t, for Progress options.
-func TestLog(t testing.TB) io.Writer { return testLog{t: t} }
+// TestLog returns a writer that logs each write to tb, for Progress options.
+func TestLog(tb testing.TB) io.Writer {
+	tb.Helper()
+	return testLog{tb: tb}
+}
 
 // StartForTest starts a control plane for a test and stops it in the
 // test's cleanup, after printing the end of each component's log if the
 // test failed. It fails the test if the control plane cannot start.
 // Progress goes to the test log unless o.Progress is set.
-func StartForTest(t testing.TB, o Options) *ControlPlane {
-	t.Helper()
+func StartForTest(tb testing.TB, o Options) *ControlPlane {
+	tb.Helper()
 	if o.Progress == nil {
-		o.Progress = TestLog(t)
+		o.Progress = TestLog(tb)
 	}
-	cp, err := Start(t.Context(), o)
+	cp, err := Start(tb.Context(), o)
 	if err != nil {
-		t.Fatalf("cannot start control plane: %v", err)
+		tb.Fatalf("cannot start control plane: %v", err)
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("control plane logs (%s):\n%s", cp.Dir, cp.Logs(tailLines))
+	tb.Cleanup(func() {
+		if tb.Failed() {
+			tb.Logf("control plane logs (%s):\n%s", cp.Dir, cp.Logs(tailLines))
 		}
 		if err := cp.Stop(); err != nil {
-			t.Errorf("cannot stop control plane: %v", err)
+			tb.Errorf("cannot stop control plane: %v", err)
 		}
 	})
 	return cp
@@ -47,18 +50,18 @@ func StartForTest(t testing.TB, o Options) *ControlPlane {
 
 // StartCrossplaneForTest starts Crossplane core for a test against cp and
 // stops it in the test's cleanup, before cp stops.
-func StartCrossplaneForTest(t testing.TB, cp *ControlPlane, o CrossplaneOptions) *Crossplane {
-	t.Helper()
-	x, err := StartCrossplane(t.Context(), cp, o)
+func StartCrossplaneForTest(tb testing.TB, cp *ControlPlane, o CrossplaneOptions) *Crossplane {
+	tb.Helper()
+	x, err := StartCrossplane(tb.Context(), cp, o)
 	if err != nil {
-		t.Fatalf("cannot start Crossplane: %v", err)
+		tb.Fatalf("cannot start Crossplane: %v", err)
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("crossplane log (%s):\n%s", x.Process.LogPath(), x.Process.Tail(tailLines))
+	tb.Cleanup(func() {
+		if tb.Failed() {
+			tb.Logf("crossplane log (%s):\n%s", x.Process.LogPath(), x.Process.Tail(tailLines))
 		}
 		if err := x.Stop(); err != nil {
-			t.Errorf("cannot stop Crossplane: %v", err)
+			tb.Errorf("cannot stop Crossplane: %v", err)
 		}
 	})
 	return x
@@ -67,21 +70,21 @@ func StartCrossplaneForTest(t testing.TB, cp *ControlPlane, o CrossplaneOptions)
 // StartProcessForTest starts a managed subprocess for a test, logging to
 // the test's temporary directory unless o.LogDir is set, and stops it in
 // the test's cleanup, after printing the end of its log if the test failed.
-func StartProcessForTest(t testing.TB, o ProcessOptions) *Process {
-	t.Helper()
+func StartProcessForTest(tb testing.TB, o ProcessOptions) *Process {
+	tb.Helper()
 	if o.LogDir == "" {
-		o.LogDir = t.TempDir()
+		o.LogDir = tb.TempDir()
 	}
 	p, err := StartProcess(o)
 	if err != nil {
-		t.Fatalf("cannot start %s: %v", o.Name, err)
+		tb.Fatalf("cannot start %s: %v", o.Name, err)
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("%s log (%s):\n%s", p.Name(), p.LogPath(), p.Tail(tailLines))
+	tb.Cleanup(func() {
+		if tb.Failed() {
+			tb.Logf("%s log (%s):\n%s", p.Name(), p.LogPath(), p.Tail(tailLines))
 		}
 		if err := p.Stop(); err != nil {
-			t.Errorf("cannot stop %s: %v", p.Name(), err)
+			tb.Errorf("cannot stop %s: %v", p.Name(), err)
 		}
 	})
 	return p

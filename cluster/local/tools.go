@@ -52,10 +52,18 @@ const (
 	BinCrank             = "crank"
 )
 
-var groupBinaries = map[string][]string{
-	ToolsKube:       {BinEtcd, BinKubeAPIServer, BinControllerManager},
-	ToolsCrossplane: {BinCrossplane},
-	ToolsCrank:      {BinCrank},
+// groupBinaries returns the binaries of a tools group, and false for an
+// unknown group.
+func groupBinaries(group string) ([]string, bool) {
+	switch group {
+	case ToolsKube:
+		return []string{BinEtcd, BinKubeAPIServer, BinControllerManager}, true
+	case ToolsCrossplane:
+		return []string{BinCrossplane}, true
+	case ToolsCrank:
+		return []string{BinCrank}, true
+	}
+	return nil, false
 }
 
 // Tools locates the tool binaries and Crossplane's CRDs.
@@ -73,7 +81,8 @@ func (t Tools) Path(name string) string { return filepath.Join(t.BinDir, name) }
 func (t Tools) check(groups ...string) error {
 	var missing []string
 	for _, g := range groups {
-		for _, b := range groupBinaries[g] {
+		bins, _ := groupBinaries(g)
+		for _, b := range bins {
 			if fi, err := os.Stat(t.Path(b)); err != nil || fi.IsDir() {
 				missing = append(missing, b)
 			}
@@ -90,8 +99,13 @@ func (t Tools) check(groups ...string) error {
 	return nil
 }
 
+// built remembers the groups built by this process and where their tools
+// are.
+//
+//nolint:gochecknoglobals // The tools are built at most once per process.
 var built struct {
 	sync.Mutex
+
 	tools  Tools
 	groups map[string]bool
 }
@@ -106,7 +120,7 @@ var built struct {
 // to progress; nil means os.Stderr.
 func FindTools(ctx context.Context, progress io.Writer, groups ...string) (Tools, error) {
 	for _, g := range groups {
-		if _, ok := groupBinaries[g]; !ok {
+		if _, ok := groupBinaries(g); !ok {
 			return Tools{}, errors.Errorf("cannot find tools: unknown group %q (want %s, %s or %s)", g, ToolsKube, ToolsCrossplane, ToolsCrank)
 		}
 	}

@@ -45,7 +45,7 @@ func TestFindToolsFromEnv(t *testing.T) {
 	}
 
 	for _, b := range []string{BinEtcd, BinKubeAPIServer, BinControllerManager, BinCrossplane} {
-		if err := os.WriteFile(filepath.Join(bin, b), []byte("#!/bin/sh\n"), 0o750); err != nil { //nolint:gosec // test binary
+		if err := os.WriteFile(filepath.Join(bin, b), []byte("#!/bin/sh\n"), 0o750); err != nil {
 			t.Fatal(err)
 		}
 	}
