@@ -39,6 +39,13 @@ const (
 // Labels Crossplane puts on composed resources.
 const labelComposite = "crossplane.io/composite"
 
+// The condition the function sets on the XR, and its reason while a zone is
+// degraded.
+const (
+	conditionEgressHealthy = "EgressHealthy"
+	reasonDegraded         = "Degraded"
+)
+
 // conditionResponsive is the condition of an XR that tells whether
 // Crossplane reconciles it on every change of its composed resources.
 const conditionResponsive = "Responsive"
@@ -301,8 +308,11 @@ func (r *run) checkStatus(t *testing.T, gws map[string]ec2sim.NatGatewayState) {
 			t.Errorf("%s %s status: -want +got:\n%s", u.GetKind(), u.GetName(), diff)
 		}
 	}
-	if c := condition(r.xr, "EgressHealthy"); c["status"] != "True" || c["reason"] != "Available" {
-		t.Errorf("%s %s: want EgressHealthy=True (Available), have %v", r.xr.GetKind(), r.xr.GetName(), c)
+	// The function reports EgressHealthy on the claim too.
+	for _, u := range objs {
+		if c := condition(u, conditionEgressHealthy); c["status"] != "True" || c["reason"] != "Available" {
+			t.Errorf("%s %s: want EgressHealthy=True (Available), have %v", u.GetKind(), u.GetName(), c)
+		}
 	}
 }
 

@@ -27,6 +27,11 @@ import (
 // noticed within it.
 const pollInterval = 10 * time.Second
 
+// natInventoryInterval is the provider's --nat-inventory-interval (its
+// default): how often it lists the NAT gateways of a provider config, which
+// is how soon it notices a deleted gateway.
+const natInventoryInterval = 10 * time.Second
+
 // durations of ec2sim's NAT gateway lifecycle, scaled down from AWS's
 // minutes. A recreated gateway stays pending for long enough that the
 // failover of its zone's routes is seen; a deleted gateway stays listed as
@@ -130,6 +135,7 @@ func setup(t *testing.T) *environment {
 		Kubeconfig: env.cp.Kubeconfig,
 		Poll:       pollInterval,
 		Debug:      true,
+		Args:       []string{"--nat-inventory-interval=" + natInventoryInterval.String()},
 		LogDir:     logs,
 	}); err != nil {
 		t.Fatal(err)
@@ -139,8 +145,8 @@ func setup(t *testing.T) *environment {
 	env.function, env.functionAddr = startFunction(t, bins.Function, env.xp.FunctionTLS.ServerDir)
 	env.applyClusterProviderConfig(t)
 	env.applyCompositions(t)
-	t.Logf("environment ready in %s: Crossplane core, function at %s (mTLS), provider (--poll %s), ec2sim at %s",
-		time.Since(begin).Round(time.Second), env.functionAddr, pollInterval, env.sim.URL)
+	t.Logf("environment ready in %s: Crossplane core, function at %s (mTLS), provider (--poll %s, --nat-inventory-interval %s), ec2sim at %s",
+		time.Since(begin).Round(time.Second), env.functionAddr, pollInterval, natInventoryInterval, env.sim.URL)
 	return env
 }
 

@@ -12,9 +12,28 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/function"
 )
+
+// creationGracePeriod is how long after it created a gateway the managed
+// reconciler of crossplane-runtime takes a missing or deleted gateway for
+// EC2's eventual consistency rather than a deletion, and waits (its
+// default, which the NATGateway controller keeps). A gateway deleted in
+// production is usually older.
+const creationGracePeriod = 30 * time.Second
+
+// deletionPhase is how long after the creation grace period the gateway is
+// deleted: half an inventory interval. The provider lists NAT gateways every
+// natInventoryInterval from about when it created the first one, so a
+// deletion at a whole number of intervals after the creation would be
+// noticed at once, the best case; half an interval later is the average.
+const deletionPhase = natInventoryInterval / 2
 
 // sampleInterval is how often the failover is sampled, from EC2 and from
 // the XR; it bounds the error of the measured times.
@@ -27,6 +46,9 @@ type failover struct {
 	// old is the deleted gateway.
 	old string
 
+	// noticed is when the XR first reported the zone not ready: its routes
+	// or its gateway, as the provider observed them, had failed.
+	noticed time.Duration
 	// outage lasted until the zone's routes pointed at an available gateway
 	// again, whichever zone's.
 	outage time.Duration
@@ -36,11 +58,13 @@ type failover struct {
 	peerZone   string
 	peer       string
 	// reported is when the XR first reported the zone degraded and served
-	// by another zone; what it reported then.
-	reported        time.Duration
-	reportedStatus  egressStatus
-	reportedReady   string
-	reportedHealthy map[string]string
+	// by another zone in its status; what it reported then.
+	reported       time.Duration
+	reportedStatus egressStatus
+	reportedReady  string
+	// degradedCondition is the first EgressHealthy condition with reason
+	// Degraded. Crossplane writes it after the status of the same reconcile.
+	degradedCondition map[string]string
 	// back is when the routes pointed at the zone's own new gateway, newID.
 	back  time.Duration
 	newID string
@@ -74,6 +98,7 @@ func (r *run) failOver(t *testing.T) {
 		t.Fatalf("EC2 is not steady before the deletion: %v\n%s", err, v)
 	}
 	f := &failover{zone: r.sc.failZone, old: gws[r.sc.failZone].ID}
+	r.waitPastCreationGrace(t, f.zone)
 
 	begin := time.Now()
 	if _, err := r.env.ec2.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(f.old)}); err != nil {
@@ -107,9 +132,12 @@ func (r *run) failOver(t *testing.T) {
 	t.Logf("zone %s after the deletion of its gateway %s:\n%s", f.zone, f.old, strings.Join(f.timeline, "\n"))
 
 	r.checkFailover(t, f)
-	msg := fmt.Sprintf("%s %s/%s: egress outage of zone %s: %.1fs from the deletion of NAT gateway %s until its routes pointed at an available gateway again (%s of zone %s); failover at %.1fs, routes back on the zone's own new gateway %s at %.1fs, XR Ready again at %.1fs (provider --poll %s, sampled every %s)",
+	msg := fmt.Sprintf("%s %s/%s: egress outage of zone %s: %.1fs from the deletion of NAT gateway %s until its routes pointed at an available gateway again (%s of zone %s); "+
+		"the XR reported the zone not ready at %.1fs, the routes failed over at %.1fs and were back on the zone's own new gateway %s at %.1fs, XR Ready again at %.1fs "+
+		"(provider --nat-inventory-interval %s, --poll %s; ec2sim pending %s; sampled every %s)",
 		r.obj.GetKind(), r.ns, r.obj.GetName(), f.zone, f.outage.Seconds(), f.old, f.peer, f.peerZone,
-		f.failedOver.Seconds(), f.newID, f.back.Seconds(), f.recovered.Seconds(), pollInterval, sampleInterval)
+		f.noticed.Seconds(), f.failedOver.Seconds(), f.newID, f.back.Seconds(), f.recovered.Seconds(),
+		natInventoryInterval, pollInterval, durations.Pending, sampleInterval)
 	t.Log(msg)
 	fmt.Println(msg)
 
@@ -127,6 +155,35 @@ func (r *run) failOver(t *testing.T) {
 		t.Errorf("deleted gateway %s is %q, want %s", f.old, g.State, stateDeleted)
 	}
 	r.checkStatus(t, gws)
+}
+
+// waitPastCreationGrace waits until the gateway of zone was created
+// creationGracePeriod and deletionPhase ago, so that the outage measured is
+// that of a gateway deleted in production rather than one deleted right
+// after its creation, whose replacement the managed reconciler defers.
+func (r *run) waitPastCreationGrace(t *testing.T, zone string) {
+	t.Helper()
+	l := &v1alpha1.NATGatewayList{}
+	if err := r.env.client.List(t.Context(), l, client.InNamespace(r.ns), client.MatchingLabels{labelComposite: r.xr.GetName(), function.LabelZone: zone}); err != nil {
+		t.Fatalf("cannot list NATGateways: %v", err)
+	}
+	if len(l.Items) != 1 {
+		t.Fatalf("%s %s has %d NATGateways in zone %s, want 1", r.xr.GetKind(), r.xr.GetName(), len(l.Items), zone)
+	}
+	created := meta.GetExternalCreateSucceeded(&l.Items[0])
+	if created.IsZero() {
+		t.Fatalf("NATGateway %s has no %s annotation", l.Items[0].Name, meta.AnnotationKeyExternalCreateSucceeded)
+	}
+	wait := time.Until(created.Add(creationGracePeriod + deletionPhase))
+	if wait <= 0 {
+		return
+	}
+	t.Logf("waiting %s until gateway %s of zone %s was created %s ago", wait.Round(100*time.Millisecond), meta.GetExternalName(&l.Items[0]), zone, creationGracePeriod+deletionPhase)
+	select {
+	case <-time.After(wait):
+	case <-t.Context().Done():
+		t.Fatal(t.Context().Err())
+	}
 }
 
 // sample reads EC2 and the XR once, records in f what is seen for the
@@ -161,9 +218,15 @@ func (r *run) sample(ctx context.Context, f *failover, now time.Duration) (strin
 		f.unresponsive = err
 	}
 	zs, _ := s.zone(f.zone)
+	if !zs.Ready && f.noticed == 0 {
+		f.noticed = now
+	}
 	ready := conditionStatus(r.xr, string(xpv2.TypeReady))
 	if zs.Degraded && zs.ServedBy != f.zone && f.reported == 0 {
-		f.reported, f.reportedStatus, f.reportedReady, f.reportedHealthy = now, s, ready, condition(r.xr, "EgressHealthy")
+		f.reported, f.reportedStatus, f.reportedReady = now, s, ready
+	}
+	if c := condition(r.xr, conditionEgressHealthy); c["reason"] == reasonDegraded && f.degradedCondition == nil {
+		f.degradedCondition = c
 	}
 	if f.back > 0 && ready == "True" && zs.Ready && zs.GatewayID == f.newID {
 		f.recovered = now
@@ -220,7 +283,7 @@ func (r *run) checkFailover(t *testing.T, f *failover) {
 	if f.reportedReady == "True" {
 		t.Errorf("%s %s was Ready while it reported zone %s degraded", r.xr.GetKind(), r.xr.GetName(), f.zone)
 	}
-	if h := f.reportedHealthy; h["status"] != "False" || h["reason"] != "Degraded" || !strings.Contains(h["message"], f.zone) {
-		t.Errorf("%s %s: want EgressHealthy=False (Degraded) naming zone %s while it was degraded, have %v", r.xr.GetKind(), r.xr.GetName(), f.zone, h)
+	if c := f.degradedCondition; c == nil || c["status"] != "False" || !strings.Contains(c["message"], f.zone) || !strings.Contains(c["message"], next) {
+		t.Errorf("%s %s: want EgressHealthy=False (Degraded) naming zone %s and zone %s while the zone was degraded, have %v", r.xr.GetKind(), r.xr.GetName(), f.zone, next, c)
 	}
 }
