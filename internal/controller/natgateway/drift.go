@@ -60,26 +60,33 @@ type drift struct {
 }
 
 // upToDate reports whether the gateway matches the spec.
-func (d drift) upToDate() bool {
+func (d *drift) upToDate() bool {
 	return cmp.Equal(d.desired, d.observed, cmpopts.EquateEmpty())
 }
 
 // diff describes the drift for the reconciler's debug log.
-func (d drift) diff() string {
+func (d *drift) diff() string {
 	return cmp.Diff(d.desired, d.observed, cmpopts.EquateEmpty())
 }
 
-// transitional address states: another change must wait until they settle.
-var transitional = []types.NatGatewayAddressStatus{
-	types.NatGatewayAddressStatusAssigning,
-	types.NatGatewayAddressStatusUnassigning,
-	types.NatGatewayAddressStatusAssociating,
-	types.NatGatewayAddressStatusDisassociating,
+// transitional reports whether an address in state s is still changing:
+// another change must wait until it settles.
+func transitional(s types.NatGatewayAddressStatus) bool {
+	switch s {
+	case types.NatGatewayAddressStatusAssigning,
+		types.NatGatewayAddressStatusUnassigning,
+		types.NatGatewayAddressStatusAssociating,
+		types.NatGatewayAddressStatusDisassociating:
+		return true
+	case types.NatGatewayAddressStatusSucceeded, types.NatGatewayAddressStatusFailed:
+		return false
+	}
+	return false
 }
 
 // inTransition reports whether EC2 is still changing an address.
 func inTransition(a v1alpha1.NATGatewayAddress) bool {
-	return slices.Contains(transitional, types.NatGatewayAddressStatus(aws.ToString(a.Status)))
+	return transitional(types.NatGatewayAddressStatus(aws.ToString(a.Status)))
 }
 
 // computeDrift compares the spec of cr, ownership tags included, with the

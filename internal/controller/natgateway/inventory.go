@@ -91,7 +91,7 @@ func (e *external) gateway(ctx context.Context, cr *v1alpha1.NATGateway, id stri
 func settled(gw types.NatGateway) bool {
 	switch gw.State {
 	case types.NatGatewayStateAvailable:
-		return !slices.ContainsFunc(gw.NatGatewayAddresses, func(a types.NatGatewayAddress) bool { return slices.Contains(transitional, a.Status) })
+		return !slices.ContainsFunc(gw.NatGatewayAddresses, func(a types.NatGatewayAddress) bool { return transitional(a.Status) })
 	case types.NatGatewayStateDeleted, types.NatGatewayStateFailed:
 		return true
 	case types.NatGatewayStatePending, types.NatGatewayStateDeleting:

@@ -107,10 +107,8 @@ func (e *external) updateAddresses(ctx context.Context, id string, d drift) ([]t
 		}
 		return out.NatGatewayAddresses, nil
 	case len(d.disassociate) > 0:
-		for _, a := range d.disassociate {
-			if a == "" {
-				return nil, errors.Errorf("cannot disassociate an Elastic IP address from NAT gateway %s: EC2 reports no association ID for it", id)
-			}
+		if slices.Contains(d.disassociate, "") {
+			return nil, errors.Errorf("cannot disassociate an Elastic IP address from NAT gateway %s: EC2 reports no association ID for it", id)
 		}
 		out, err := e.client.DisassociateNatGatewayAddress(ctx, &ec2.DisassociateNatGatewayAddressInput{NatGatewayId: aws.String(id), AssociationIds: d.disassociate})
 		if err != nil {
