@@ -86,7 +86,7 @@ func createFails(err error) func(*ec2.CreateNatGatewayInput) (*ec2.CreateNatGate
 // recreations returns the counts of the recreations counter by reason.
 func recreations(e *external) map[string]float64 {
 	m := map[string]float64{}
-	for _, r := range recreationReasons {
+	for _, r := range recreationReasons() {
 		m[r] = testutil.ToFloat64(e.recreations.WithLabelValues(r))
 	}
 	return m
@@ -94,7 +94,7 @@ func recreations(e *external) map[string]float64 {
 
 func counted(reason string) map[string]float64 {
 	m := map[string]float64{}
-	for _, r := range recreationReasons {
+	for _, r := range recreationReasons() {
 		m[r] = 0
 	}
 	if reason != "" {
@@ -417,6 +417,12 @@ func tokenOf(t *testing.T, cr *v1alpha1.NATGateway, f *found) string {
 	return aws.ToString(calls.inputs[0].ClientToken)
 }
 
+// An attempt is one Create of cr replacing the gateway found, if any.
+type attempt struct {
+	cr       *v1alpha1.NATGateway
+	replaced *found
+}
+
 func TestCreateClientToken(t *testing.T) {
 	deleted := &found{id: natID, state: v1alpha1.FoundStateDeleted}
 	nextGeneration := func(cr *v1alpha1.NATGateway) {
@@ -427,60 +433,52 @@ func TestCreateClientToken(t *testing.T) {
 	}
 	cases := map[string]struct {
 		reason string
-		a, b   func(*testing.T) string
+		a, b   attempt
 		same   bool
 	}{
 		"Retry": {
 			reason: "A retry of the same creation sends the same token, so EC2 answers it with the gateway the first attempt made.",
-			a:      func(t *testing.T) string { return tokenOf(t, natGateway(withExternalName(natID)), deleted) },
-			b:      func(t *testing.T) string { return tokenOf(t, natGateway(withExternalName(natID)), deleted) },
+			a:      attempt{cr: natGateway(withExternalName(natID)), replaced: deleted},
+			b:      attempt{cr: natGateway(withExternalName(natID)), replaced: deleted},
 			same:   true,
 		},
 		"RetryFirstCreation": {
 			reason: "A retry of the first creation sends the same token.",
-			a:      func(t *testing.T) string { return tokenOf(t, natGateway(), nil) },
-			b:      func(t *testing.T) string { return tokenOf(t, natGateway(), nil) },
+			a:      attempt{cr: natGateway()},
+			b:      attempt{cr: natGateway()},
 			same:   true,
 		},
 		"AcrossGenerations": {
 			reason: "A spec change between two attempts does not change the token: it depends on the UID and previous ID only.",
-			a:      func(t *testing.T) string { return tokenOf(t, natGateway(withExternalName(natID)), deleted) },
-			b: func(t *testing.T) string {
-				return tokenOf(t, natGateway(withExternalName(natID), nextGeneration), deleted)
-			},
-			same: true,
+			a:      attempt{cr: natGateway(withExternalName(natID)), replaced: deleted},
+			b:      attempt{cr: natGateway(withExternalName(natID), nextGeneration), replaced: deleted},
+			same:   true,
 		},
 		"FoundStateDoesNotMatter": {
 			reason: "The token of a replacement depends on the replaced ID, not on the state it was found in.",
-			a:      func(t *testing.T) string { return tokenOf(t, natGateway(withExternalName(natID)), deleted) },
-			b: func(t *testing.T) string {
-				return tokenOf(t, natGateway(withExternalName(natID)), &found{id: natID, state: v1alpha1.FoundStateNotFound})
-			},
-			same: true,
+			a:      attempt{cr: natGateway(withExternalName(natID)), replaced: deleted},
+			b:      attempt{cr: natGateway(withExternalName(natID)), replaced: &found{id: natID, state: v1alpha1.FoundStateNotFound}},
+			same:   true,
 		},
 		"PreviousIDChanges": {
 			reason: "Replacing another gateway sends another token, so EC2 never answers with the gateway being replaced.",
-			a:      func(t *testing.T) string { return tokenOf(t, natGateway(withExternalName(natID)), deleted) },
-			b: func(t *testing.T) string {
-				return tokenOf(t, natGateway(withExternalName(otherNatID)), &found{id: otherNatID, state: v1alpha1.FoundStateDeleted})
-			},
+			a:      attempt{cr: natGateway(withExternalName(natID)), replaced: deleted},
+			b:      attempt{cr: natGateway(withExternalName(otherNatID)), replaced: &found{id: otherNatID, state: v1alpha1.FoundStateDeleted}},
 		},
 		"FirstVersusReplacement": {
 			reason: "The first creation and a replacement send different tokens.",
-			a:      func(t *testing.T) string { return tokenOf(t, natGateway(), nil) },
-			b:      func(t *testing.T) string { return tokenOf(t, natGateway(withExternalName(natID)), deleted) },
+			a:      attempt{cr: natGateway()},
+			b:      attempt{cr: natGateway(withExternalName(natID)), replaced: deleted},
 		},
 		"OtherUID": {
 			reason: "Another NATGateway (another UID) sends another token.",
-			a:      func(t *testing.T) string { return tokenOf(t, natGateway(), nil) },
-			b: func(t *testing.T) string {
-				return tokenOf(t, natGateway(func(cr *v1alpha1.NATGateway) { cr.SetUID("5d1c7f0e-3a2b-4c6d-8e9f-0a1b2c3d4e5f") }), nil)
-			},
+			a:      attempt{cr: natGateway()},
+			b:      attempt{cr: natGateway(func(cr *v1alpha1.NATGateway) { cr.SetUID("5d1c7f0e-3a2b-4c6d-8e9f-0a1b2c3d4e5f") })},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			a, b := tc.a(t), tc.b(t)
+			a, b := tokenOf(t, tc.a.cr, tc.a.replaced), tokenOf(t, tc.b.cr, tc.b.replaced)
 			if diff := cmp.Diff(tc.same, a == b); diff != "" {
 				t.Errorf("\n%s\ntokens %q and %q: -want same, +got same:\n%s", tc.reason, a, b, diff)
 			}

@@ -10,20 +10,25 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 )
 
-// recreationReasons are the values of the reason label of the recreations
-// counter: the states a replaced gateway can be found in.
-var recreationReasons = []string{
-	v1alpha1.FoundStateDeleted,
-	v1alpha1.FoundStateNotFound,
-	v1alpha1.FoundStateFailed,
-	v1alpha1.FoundStateReplaced,
+// recreationReasons returns the values of the reason label of the
+// recreations counter: the states a replaced gateway can be found in.
+func recreationReasons() []string {
+	return []string{
+		v1alpha1.FoundStateDeleted,
+		v1alpha1.FoundStateNotFound,
+		v1alpha1.FoundStateFailed,
+		v1alpha1.FoundStateReplaced,
+	}
 }
 
 // recreationsTotal counts the NAT gateways the provider created in place of
 // one that was deleted, purged, failed or had to be replaced. It is served
 // with controller-runtime's metrics.
+//
+//nolint:gochecknoglobals // A Prometheus collector is registered once per process.
 var recreationsTotal = newRecreationsCounter()
 
+//nolint:gochecknoinits // Registers the collector once per process, before any controller runs.
 func init() {
 	metrics.Registry.MustRegister(recreationsTotal)
 }
@@ -35,7 +40,7 @@ func newRecreationsCounter() *prometheus.CounterVec {
 		Name: "egresskit_natgateway_recreations_total",
 		Help: "NAT gateways created in place of one found deleted, not found, failed or needing replacement, by reason.",
 	}, []string{"reason"})
-	for _, r := range recreationReasons {
+	for _, r := range recreationReasons() {
 		c.WithLabelValues(r)
 	}
 	return c
