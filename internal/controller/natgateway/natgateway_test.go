@@ -5,6 +5,7 @@ package natgateway
 
 import (
 	"context"
+	"maps"
 	"testing"
 	"time"
 
@@ -159,9 +160,7 @@ func ownership() map[string]string {
 func merge(ms ...map[string]string) map[string]string {
 	out := map[string]string{}
 	for _, m := range ms {
-		for k, v := range m {
-			out[k] = v
-		}
+		maps.Copy(out, m)
 	}
 	return out
 }
@@ -216,10 +215,6 @@ func gwFailure(code, message string) func(*types.NatGateway) {
 
 func gwTags(t map[string]string) func(*types.NatGateway) {
 	return func(gw *types.NatGateway) { gw.Tags = ec2client.Tags(t) }
-}
-
-func gwPrimaryAllocation(id string) func(*types.NatGateway) {
-	return func(gw *types.NatGateway) { gw.NatGatewayAddresses[0].AllocationId = aws.String(id) }
 }
 
 func gwAddress(a types.NatGatewayAddress) func(*types.NatGateway) {

@@ -48,15 +48,15 @@ type kube struct {
 func (k *kube) client() *test.MockClient {
 	c := test.NewMockClient()
 	c.MockGet = func(_ context.Context, _ client.ObjectKey, obj client.Object) error {
-		k.cr.DeepCopyInto(obj.(*v1alpha1.NATGateway)) //nolint:forcetypeassert // The reconciler reads only NATGateways.
+		k.cr.DeepCopyInto(obj.(*v1alpha1.NATGateway))
 		return nil
 	}
 	c.MockUpdate = func(_ context.Context, obj client.Object, _ ...client.UpdateOption) error {
-		k.updates = append(k.updates, obj.(*v1alpha1.NATGateway).DeepCopy()) //nolint:forcetypeassert // The reconciler writes only NATGateways.
+		k.updates = append(k.updates, obj.(*v1alpha1.NATGateway).DeepCopy())
 		return nil
 	}
 	c.MockStatusUpdate = func(_ context.Context, obj client.Object, _ ...client.SubResourceUpdateOption) error {
-		k.status = append(k.status, obj.(*v1alpha1.NATGateway).DeepCopy()) //nolint:forcetypeassert // The reconciler writes only NATGateways.
+		k.status = append(k.status, obj.(*v1alpha1.NATGateway).DeepCopy())
 		return nil
 	}
 	return c

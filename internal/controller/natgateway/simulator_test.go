@@ -59,11 +59,11 @@ func (s *store) client() *test.MockClient {
 		if s.gone {
 			return kerrors.NewNotFound(v1alpha1.SchemeGroupVersion.WithResource("natgateways").GroupResource(), key.Name)
 		}
-		s.cr.DeepCopyInto(obj.(*v1alpha1.NATGateway)) //nolint:forcetypeassert // Only NATGateways are stored.
+		s.cr.DeepCopyInto(obj.(*v1alpha1.NATGateway))
 		return nil
 	}
 	c.MockUpdate = func(_ context.Context, obj client.Object, _ ...client.UpdateOption) error {
-		cr := obj.(*v1alpha1.NATGateway) //nolint:forcetypeassert // Only NATGateways are stored.
+		cr := obj.(*v1alpha1.NATGateway)
 		stored := cr.DeepCopy()
 		stored.Status = *s.cr.Status.DeepCopy()
 		s.cr = stored
@@ -72,7 +72,7 @@ func (s *store) client() *test.MockClient {
 		return nil
 	}
 	c.MockStatusUpdate = func(_ context.Context, obj client.Object, _ ...client.SubResourceUpdateOption) error {
-		obj.(*v1alpha1.NATGateway).Status.DeepCopyInto(&s.cr.Status) //nolint:forcetypeassert // Only NATGateways are stored.
+		obj.(*v1alpha1.NATGateway).Status.DeepCopyInto(&s.cr.Status)
 		return nil
 	}
 	return c
@@ -224,7 +224,7 @@ func (e *simEnv) live() []string {
 	if err != nil {
 		e.t.Fatalf("DescribeNatGateways: %v", err)
 	}
-	ids := []string{}
+	ids := make([]string, 0, len(out.NatGateways))
 	for _, gw := range out.NatGateways {
 		ids = append(ids, aws.ToString(gw.NatGatewayId))
 	}
