@@ -26,7 +26,7 @@ func (r *run) describe(ctx context.Context) string {
 	defer cancel()
 	var b strings.Builder
 	dump := func(o client.Object) {
-		o = o.DeepCopyObject().(client.Object) //nolint:forcetypeassert // a copy of an object is one
+		o = o.DeepCopyObject().(client.Object)
 		o.SetManagedFields(nil)
 		fmt.Fprintf(&b, "--- %s %s/%s:\n%s", o.GetObjectKind().GroupVersionKind().Kind, o.GetNamespace(), o.GetName(), toYAML(o))
 	}
@@ -87,12 +87,12 @@ func (r *run) describe(ctx context.Context) string {
 
 // grepTail returns the last n lines of a file that contain part.
 func grepTail(path, part string, n int) string {
-	data, err := os.ReadFile(path) //nolint:gosec // a log file of the suite
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return err.Error()
 	}
 	var lines []string
-	for _, l := range strings.Split(string(data), "\n") {
+	for l := range strings.SplitSeq(string(data), "\n") {
 		if strings.Contains(l, part) {
 			lines = append(lines, l)
 		}

@@ -52,6 +52,7 @@ const conditionResponsive = "Responsive"
 
 // A scenario is an example a team applies: a namespaced XR, or a claim.
 type scenario struct {
+	reason string
 	// file is the example, relative to the repository root.
 	file string
 	// claim tells that the example is a claim.
@@ -66,12 +67,22 @@ func TestEgress(t *testing.T) {
 	}
 	env := setup(t)
 	cases := map[string]scenario{
-		"NamespacedXR": {file: "examples/function/xr.yaml", failZone: "us-east-1b"},
-		"Claim":        {file: "examples/function/claim.yaml", claim: true, failZone: "us-east-1b"},
+		"NamespacedXR": {
+			reason:   "A team's XEgress composes, in its namespace, an ElasticIP and a NATGateway per zone and a Route per private route table, two in one zone.",
+			file:     "examples/function/xr.yaml",
+			failZone: "us-east-1b",
+		},
+		"Claim": {
+			reason:   "A team's Egress claim composes through a cluster-scoped XClusterEgress into the claim's namespace; the failed zone brings its own address.",
+			file:     "examples/function/claim.yaml",
+			claim:    true,
+			failZone: "us-east-1b",
+		},
 	}
 	for name, sc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
+			t.Log(sc.reason)
 			r := env.apply(t, sc)
 			r.waitReady(t)
 			r.failOver(t)
@@ -121,9 +132,8 @@ func (env *environment) apply(t *testing.T, sc scenario) *run {
 	if _, ok := r.net.zones[sc.failZone]; !ok {
 		t.Fatalf("%s has no zone %s", sc.file, sc.failZone)
 	}
-	r.xr = r.obj
-	if sc.claim {
-		r.xr = nil
+	if !sc.claim {
+		r.xr = r.obj
 	}
 	if err := env.client.Create(ctx, r.obj.DeepCopy()); err != nil {
 		t.Fatalf("cannot create %s %s/%s: %v", r.obj.GetKind(), r.ns, r.obj.GetName(), err)

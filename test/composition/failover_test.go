@@ -6,6 +6,7 @@ package composition
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -139,7 +140,8 @@ func (r *run) failOver(t *testing.T) {
 		f.noticed.Seconds(), f.failedOver.Seconds(), f.newID, f.back.Seconds(), f.recovered.Seconds(),
 		natInventoryInterval, pollInterval, durations.Pending, sampleInterval)
 	t.Log(msg)
-	fmt.Println(msg)
+	// Also on stdout, which go test shows with -v, or when the test fails.
+	fmt.Fprintln(os.Stdout, msg)
 
 	v, err = r.env.view(ctx, r.net)
 	if err != nil {

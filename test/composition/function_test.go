@@ -65,7 +65,8 @@ func startFunction(t *testing.T, bin, tlsDir string) (*local.Process, string) {
 func (env *environment) applyCompositions(t *testing.T) {
 	t.Helper()
 	ctx := t.Context()
-	var xrds, comps []*unstructured.Unstructured
+	xrds := make([]*unstructured.Unstructured, 0, len(xrdFiles))
+	comps := make([]*unstructured.Unstructured, 0, len(compositionFiles))
 	for _, f := range xrdFiles {
 		xrds = append(xrds, mustReadExample(t, f)...)
 	}
@@ -80,7 +81,7 @@ func (env *environment) applyCompositions(t *testing.T) {
 			t.Fatalf("Composition %s has no pipeline: %v", c.GetName(), err)
 		}
 		for _, s := range steps {
-			name, _, _ := unstructured.NestedString(s.(map[string]any), "functionRef", "name") //nolint:forcetypeassert // a pipeline step is an object
+			name, _, _ := unstructured.NestedString(s.(map[string]any), "functionRef", "name")
 			fns[name] = true
 		}
 	}

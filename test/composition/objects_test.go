@@ -28,7 +28,7 @@ func readExample(path string) ([]*unstructured.Unstructured, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(root, path)) //nolint:gosec // example files of the repository
+	data, err := os.ReadFile(filepath.Join(root, path))
 	if err != nil {
 		return nil, errors.Wrapf(err, "cannot read %s", path)
 	}
@@ -57,21 +57,21 @@ func readExample(path string) ([]*unstructured.Unstructured, error) {
 }
 
 // mustReadExample reads an example file or fails the test.
-func mustReadExample(t testing.TB, path string) []*unstructured.Unstructured {
-	t.Helper()
+func mustReadExample(tb testing.TB, path string) []*unstructured.Unstructured {
+	tb.Helper()
 	objs, err := readExample(path)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return objs
 }
 
 // mustReadOne reads an example file that holds exactly one object.
-func mustReadOne(t testing.TB, path string) *unstructured.Unstructured {
-	t.Helper()
-	objs := mustReadExample(t, path)
+func mustReadOne(tb testing.TB, path string) *unstructured.Unstructured {
+	tb.Helper()
+	objs := mustReadExample(tb, path)
 	if len(objs) != 1 {
-		t.Fatalf("%s holds %d objects, want 1", path, len(objs))
+		tb.Fatalf("%s holds %d objects, want 1", path, len(objs))
 	}
 	return objs[0]
 }

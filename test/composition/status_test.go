@@ -53,7 +53,8 @@ func statusOf(u *unstructured.Unstructured) (egressStatus, error) {
 			delete(m, k)
 		}
 	}
-	return s, errors.Wrap(runtime.DefaultUnstructuredConverter.FromUnstructured(m, &s), "cannot read the egress status")
+	err = runtime.DefaultUnstructuredConverter.FromUnstructured(m, &s)
+	return s, errors.Wrap(err, "cannot read the egress status")
 }
 
 // zone returns the status of a zone.
