@@ -27,6 +27,12 @@ type ProviderOptions struct {
 	// observed in EC2. Zero keeps the provider's default (1m).
 	Poll time.Duration
 
+	// NATInventoryInterval is the provider's --nat-inventory-interval: how
+	// often the NAT gateways of each provider configuration and region are
+	// listed, which bounds how soon a deleted gateway is noticed. Zero keeps
+	// the provider's default (10s).
+	NATInventoryInterval time.Duration
+
 	// Debug turns on debug logging.
 	Debug bool
 
@@ -68,6 +74,9 @@ func StartProvider(ctx context.Context, o ProviderOptions) (*Provider, error) {
 	}
 	if o.Poll != 0 {
 		args = append(args, "--poll="+o.Poll.String())
+	}
+	if o.NATInventoryInterval != 0 {
+		args = append(args, "--nat-inventory-interval="+o.NATInventoryInterval.String())
 	}
 	if o.Debug {
 		args = append(args, "--debug")

@@ -49,6 +49,10 @@ type Options struct {
 	// Poll is the provider's --poll. Zero keeps the provider's default.
 	Poll time.Duration
 
+	// NATInventoryInterval is the provider's --nat-inventory-interval. Zero
+	// keeps the provider's default.
+	NATInventoryInterval time.Duration
+
 	// Debug runs the provider with --debug.
 	Debug bool
 
@@ -130,14 +134,15 @@ func (s *Stack) start(ctx context.Context, o Options) error {
 	}
 	s.logf("ec2sim serves EC2 at %s", s.EC2Sim.URL)
 
-	s.logf("starting the provider (poll %s)...", orDefault(o.Poll, time.Minute))
+	s.logf("starting the provider (--poll %s, --nat-inventory-interval %s)...", orDefault(o.Poll, time.Minute), orDefault(o.NATInventoryInterval, 10*time.Second))
 	if s.Provider, err = StartProvider(ctx, ProviderOptions{
-		Binary:     s.Binaries.Provider,
-		Kubeconfig: s.ControlPlane.Kubeconfig,
-		Poll:       o.Poll,
-		Debug:      o.Debug,
-		Metrics:    o.Metrics,
-		LogDir:     s.logDir(),
+		Binary:               s.Binaries.Provider,
+		Kubeconfig:           s.ControlPlane.Kubeconfig,
+		Poll:                 o.Poll,
+		NATInventoryInterval: o.NATInventoryInterval,
+		Debug:                o.Debug,
+		Metrics:              o.Metrics,
+		LogDir:               s.logDir(),
 	}); err != nil {
 		return err
 	}
