@@ -11,7 +11,8 @@
 //
 // One control plane, ec2sim and provider serve the whole package (TestMain);
 // each scenario works in a namespace and an ec2sim account of its own. The
-// provider polls every 10 seconds (PollInterval), so a gateway deleted out of
+// provider polls every 10 seconds (PollInterval) and lists each account's NAT
+// gateways every 10 seconds (InventoryInterval), so a gateway deleted out of
 // band is noticed within 10 seconds. Scenarios that kill the provider, inject
 // faults into ec2sim or count its calls run one at a time, before the others,
 // which run in parallel.

@@ -169,12 +169,12 @@ func TestEgress(t *testing.T) {
 		}
 		now := s.waitRouteFollows(old, healTimeout)
 		blackhole := time.Since(deleted)
-		msg := fmt.Sprintf("egress: gateway %s deleted out of band; route to %s active through its replacement %s after %s (provider --poll %s)",
-			old, defaultRoute, now, blackhole.Round(100*time.Millisecond), PollInterval)
+		msg := fmt.Sprintf("egress: gateway %s deleted out of band; route to %s active through its replacement %s after %s (provider --poll %s, --nat-inventory-interval %s)",
+			old, defaultRoute, now, blackhole.Round(100*time.Millisecond), PollInterval, InventoryInterval)
 		t.Log(msg)
 		fmt.Println(msg)
-		if blackhole > PollInterval+5*time.Second {
-			t.Errorf("the route was a blackhole for %s, want at most one poll interval (%s) and a few seconds of work", blackhole.Round(100*time.Millisecond), PollInterval)
+		if blackhole > max(PollInterval, InventoryInterval)+5*time.Second {
+			t.Errorf("the route was a blackhole for %s, want at most one poll or inventory interval (%s) and a few seconds of work", blackhole.Round(100*time.Millisecond), max(PollInterval, InventoryInterval))
 		}
 
 		s.healed(e.gw, old, v1alpha1.FoundStateDeleted, 1)

@@ -19,6 +19,11 @@ import (
 // observes each managed resource in EC2.
 const PollInterval = 10 * time.Second
 
+// InventoryInterval is the provider's --nat-inventory-interval in this
+// suite: how often it lists the NAT gateways of each account, which bounds
+// how soon a gateway deleted out of band is noticed.
+const InventoryInterval = 10 * time.Second
+
 // durations of ec2sim's NAT gateway lifecycle: AWS takes minutes; deleted
 // gateways stay listed for long enough that the provider always finds them
 // deleted unless a scenario purges them.
@@ -51,17 +56,18 @@ func run(m *testing.M) int {
 	defer cancel()
 	begin := time.Now()
 	s, err := stack.Start(ctx, stack.Options{
-		Progress:  os.Stderr,
-		Durations: durations,
-		Poll:      PollInterval,
-		Debug:     true,
-		Metrics:   true,
+		Progress:             os.Stderr,
+		Durations:            durations,
+		Poll:                 PollInterval,
+		NATInventoryInterval: InventoryInterval,
+		Debug:                true,
+		Metrics:              true,
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: cannot start the stack: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(os.Stderr, "e2e: stack ready in %s (provider --poll %s)\n", time.Since(begin).Round(time.Second), PollInterval)
+	fmt.Fprintf(os.Stderr, "e2e: stack ready in %s (provider --poll %s, --nat-inventory-interval %s)\n", time.Since(begin).Round(time.Second), PollInterval, InventoryInterval)
 	stk = s
 
 	code := m.Run()

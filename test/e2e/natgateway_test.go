@@ -321,8 +321,8 @@ func TestNATGatewayDeletedOutOfBand(t *testing.T) {
 			deleted := time.Now()
 			deleteGateway(s, old)
 			id := s.healed(gw, old, v1alpha1.FoundStateDeleted, 1)
-			t.Logf("gateway %s deleted out of band; %s available after %s (ec2sim deleting takes %s, provider poll %s)",
-				old, id, time.Since(deleted).Round(100*time.Millisecond), durations.Deleting, PollInterval)
+			t.Logf("gateway %s deleted out of band; %s available after %s (ec2sim deleting takes %s, pending %s; provider --nat-inventory-interval %s)",
+				old, id, time.Since(deleted).Round(100*time.Millisecond), durations.Deleting, durations.Pending, InventoryInterval)
 
 			s.event(gw, corev1.EventTypeWarning, "GatewayDeleted", old)
 			if st := s.gateway(old).State; st != types.NatGatewayStateDeleted {
