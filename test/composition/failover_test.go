@@ -133,10 +133,14 @@ func (r *run) failOver(t *testing.T) {
 	t.Logf("zone %s after the deletion of its gateway %s:\n%s", f.zone, f.old, strings.Join(f.timeline, "\n"))
 
 	r.checkFailover(t, f)
-	msg := fmt.Sprintf("%s %s/%s: egress outage of zone %s: %.1fs from the deletion of NAT gateway %s until its routes pointed at an available gateway again (%s of zone %s); "+
+	via := fmt.Sprintf("%s of zone %s", f.peer, f.peerZone)
+	if f.failedOver == 0 {
+		via = fmt.Sprintf("its own new gateway %s, without failover", f.newID)
+	}
+	msg := fmt.Sprintf("%s %s/%s: egress outage of zone %s: %.1fs from the deletion of NAT gateway %s until its routes pointed at an available gateway again (%s); "+
 		"the XR reported the zone not ready at %.1fs, the routes failed over at %.1fs and were back on the zone's own new gateway %s at %.1fs, XR Ready again at %.1fs "+
 		"(provider --nat-inventory-interval %s, --poll %s; ec2sim pending %s; sampled every %s)",
-		r.obj.GetKind(), r.ns, r.obj.GetName(), f.zone, f.outage.Seconds(), f.old, f.peer, f.peerZone,
+		r.obj.GetKind(), r.ns, r.obj.GetName(), f.zone, f.outage.Seconds(), f.old, via,
 		f.noticed.Seconds(), f.failedOver.Seconds(), f.newID, f.back.Seconds(), f.recovered.Seconds(),
 		natInventoryInterval, pollInterval, durations.Pending, sampleInterval)
 	t.Log(msg)
