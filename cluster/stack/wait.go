@@ -14,6 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/yaml"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
@@ -120,7 +121,7 @@ func (s *Stack) Events(ctx context.Context, o client.Object) ([]corev1.Event, er
 // namespace (the last 40) followed by the last 10 lines of the log.
 func (s *Stack) Describe(ctx context.Context, o client.Object) string {
 	var b strings.Builder
-	if y, err := yaml.Marshal(o); err == nil {
+	if y, err := yaml.Marshal(s.printable(o)); err == nil {
 		fmt.Fprintf(&b, "--- %s %s/%s:\n%s", Kind(o), o.GetNamespace(), o.GetName(), y)
 	}
 	b.WriteString("--- events:\n")
@@ -137,6 +138,22 @@ func (s *Stack) Describe(ctx context.Context, o client.Object) string {
 		fmt.Fprintf(&b, "--- provider log, last lines:\n%s\n", s.Provider.Tail(10))
 	}
 	return b.String()
+}
+
+// printable returns a copy of o with its apiVersion and kind, as kubectl
+// shows it, without managed fields.
+func (s *Stack) printable(o client.Object) client.Object {
+	c, ok := o.DeepCopyObject().(client.Object)
+	if !ok {
+		return o
+	}
+	c.SetManagedFields(nil)
+	if s.Scheme != nil {
+		if gvk, err := apiutil.GVKForObject(o, s.Scheme); err == nil {
+			c.GetObjectKind().SetGroupVersionKind(gvk)
+		}
+	}
+	return c
 }
 
 // grepTail returns the last n lines of the file at path that contain part.
