@@ -21,24 +21,43 @@ import (
 const (
 	CmdProvider = "./cmd/provider"
 	CmdEC2Sim   = "./cmd/ec2sim"
+	CmdFunction = "./cmd/function"
 )
 
-// Binaries are the paths of the built commands.
+// Binaries are the paths of the built commands; empty when not built.
 type Binaries struct {
 	Provider string
 	EC2Sim   string
+	Function string
 }
 
-// Build builds the provider and ec2sim commands of the repository that holds
-// the working directory into dir with one go build, and returns their paths.
-// Go's build cache makes a build after the first one quick. progress gets a
-// line before and after, and the compiler's output.
-func Build(ctx context.Context, dir string, progress io.Writer) (Binaries, error) {
+// Build builds commands of the repository that holds the working directory
+// (CmdProvider and CmdEC2Sim when none are named) into dir with one go build,
+// and returns their paths. Go's build cache makes a build after the first
+// one quick. progress gets a line before and after, and the compiler's
+// output.
+func Build(ctx context.Context, dir string, progress io.Writer, cmds ...string) (Binaries, error) {
 	root, err := local.RepoRoot()
 	if err != nil {
 		return Binaries{}, err
 	}
-	cmds := []string{CmdProvider, CmdEC2Sim}
+	if len(cmds) == 0 {
+		cmds = []string{CmdProvider, CmdEC2Sim}
+	}
+	b := Binaries{}
+	for _, c := range cmds {
+		path := filepath.Join(dir, filepath.Base(c))
+		switch c {
+		case CmdProvider:
+			b.Provider = path
+		case CmdEC2Sim:
+			b.EC2Sim = path
+		case CmdFunction:
+			b.Function = path
+		default:
+			return Binaries{}, errors.Errorf("cannot build %s: not one of %s, %s and %s", c, CmdProvider, CmdEC2Sim, CmdFunction)
+		}
+	}
 	begin := time.Now()
 	fmt.Fprintf(progress, "building %s into %s...\n", strings.Join(cmds, " "), dir) //nolint:errcheck // progress is best effort
 
@@ -50,9 +69,6 @@ func Build(ctx context.Context, dir string, progress io.Writer) (Binaries, error
 	if err := cmd.Run(); err != nil {
 		return Binaries{}, errors.Wrapf(err, "cannot build %s", strings.Join(cmds, " "))
 	}
-	fmt.Fprintf(progress, "built provider and ec2sim in %s\n", time.Since(begin).Round(100*time.Millisecond)) //nolint:errcheck // progress is best effort
-	return Binaries{
-		Provider: filepath.Join(dir, filepath.Base(CmdProvider)),
-		EC2Sim:   filepath.Join(dir, filepath.Base(CmdEC2Sim)),
-	}, nil
+	fmt.Fprintf(progress, "built %s in %s\n", strings.Join(cmds, " "), time.Since(begin).Round(100*time.Millisecond)) //nolint:errcheck // progress is best effort
+	return b, nil
 }

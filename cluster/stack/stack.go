@@ -101,7 +101,7 @@ func (s *Stack) start(ctx context.Context, o Options) error {
 		return errors.Wrap(err, "cannot create stack directory")
 	}
 	s.Dir = dir
-	if s.Binaries == (Binaries{}) {
+	if s.Binaries.Provider == "" || s.Binaries.EC2Sim == "" {
 		if s.Binaries, err = Build(ctx, filepath.Join(dir, "bin"), s.progress); err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@
 package stack
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,5 +179,12 @@ func TestKind(t *testing.T) {
 	meta := &metav1.PartialObjectMetadata{TypeMeta: metav1.TypeMeta{Kind: "Widget"}}
 	if got := Kind(typed) + "," + Kind(meta); got != "Route,Widget" {
 		t.Errorf("Kind: got %s, want Route,Widget", got)
+	}
+}
+
+func TestBuildUnknownCommand(t *testing.T) {
+	_, err := Build(t.Context(), t.TempDir(), io.Discard, CmdProvider, "./cmd/nope")
+	if err == nil || !strings.Contains(err.Error(), "cannot build ./cmd/nope") {
+		t.Errorf("Build of an unknown command: %v, want an error naming it", err)
 	}
 }
