@@ -52,7 +52,9 @@ func newSim(t *testing.T, o ec2sim.Options) *sim {
 }
 
 // newClient returns an unmodified SDK EC2 client for the endpoint, without
-// retries so that every call is one request.
+// retries so that every call is one request. An answer larger than 4 KB can
+// fail on a connection the client closed itself, which the SDK's retries
+// absorb: see TestConcurrentClients.
 func newClient(endpoint, key, secret, region string) *ec2.Client {
 	return ec2.New(ec2.Options{
 		Region:           region,
