@@ -44,9 +44,14 @@ lint: ## Run go vet and golangci-lint.
 tools: ## Build the local control plane tools (cached; the first build takes about 15 minutes).
 	cluster/tools/build.sh all
 
+# The end-to-end suite runs after the other packages, verbosely, so that its
+# scenarios and the times they measure show in the output.
+E2E_PKG := ./test/e2e
+
 .PHONY: test
 test: tools ## Run every test: unit, simulator, CRD validation and end to end.
-	$(GO) test -count=1 -timeout 60m ./...
+	$(GO) test -count=1 -timeout 60m $$($(GO) list ./... | grep -v '/test/e2e$$')
+	$(GO) test -count=1 -timeout 30m -v $(E2E_PKG)
 
 .PHONY: bench
 bench: ## Run the benchmarks and print their figures.

@@ -75,7 +75,7 @@ type demo struct {
 // run tells the story on out and stops everything it started.
 func run(ctx context.Context, out io.Writer, cfg config) (err error) {
 	d := &demo{out: out, cfg: cfg, seen: map[string]bool{}}
-	d.step("Starting a local control plane (etcd, kube-apiserver, kube-controller-manager), ec2sim and the provider")
+	d.stepf("Starting a local control plane (etcd, kube-apiserver, kube-controller-manager), ec2sim and the provider")
 	d.s, err = stack.Start(ctx, stack.Options{Progress: indent{out}, Durations: cfg.durations, Poll: cfg.poll, NATInventoryInterval: cfg.inventory})
 	if err != nil {
 		return err
@@ -85,9 +85,9 @@ func run(ctx context.Context, out io.Writer, cfg config) (err error) {
 			err = errors.Join(err, d.s.Stop())
 		}
 	}()
-	d.say("ec2sim: pending %s, deleting %s, deleted gateways listed for %s (AWS: minutes, minutes, an hour)",
+	d.sayf("ec2sim: pending %s, deleting %s, deleted gateways listed for %s (on AWS: a few minutes each, and an hour)",
 		cfg.durations.Pending, cfg.durations.Deleting, cfg.durations.Retention)
-	d.say("provider: --poll %s, --nat-inventory-interval %s: it lists the account's NAT gateways every %s, so a gateway deleted out of band is noticed within %s",
+	d.sayf("provider: --poll %s, --nat-inventory-interval %s: it lists the account's NAT gateways every %s, so a gateway deleted out of band is noticed within %s",
 		cfg.poll, cfg.inventory, cfg.inventory, cfg.inventory)
 
 	for _, fn := range []func(context.Context) error{d.apply, d.waitReady, d.deleteOutOfBand, d.cleanup} {
@@ -98,21 +98,21 @@ func run(ctx context.Context, out io.Writer, cfg config) (err error) {
 			return err
 		}
 	}
-	d.step("Stopping the provider, ec2sim and the control plane")
+	d.stepf("Stopping the provider, ec2sim and the control plane")
 	s := d.s
 	d.s = nil
 	if err := s.Stop(); err != nil {
 		return err
 	}
-	d.step("Done: the NAT gateway was deleted behind Crossplane's back and came back by itself")
+	d.stepf("Done: the NAT gateway was deleted behind Crossplane's back and came back by itself")
 	return nil
 }
 
-func (d *demo) step(format string, args ...any) {
+func (d *demo) stepf(format string, args ...any) {
 	fmt.Fprintf(d.out, "\n==> "+format+"\n", args...) //nolint:errcheck // output is best effort
 }
 
-func (d *demo) say(format string, args ...any) {
+func (d *demo) sayf(format string, args ...any) {
 	fmt.Fprintf(d.out, "    "+format+"\n", args...) //nolint:errcheck // output is best effort
 }
 
@@ -126,7 +126,7 @@ func (i indent) Write(p []byte) (int, error) {
 
 // apply seeds the network a gateway needs, then applies the examples.
 func (d *demo) apply(ctx context.Context) error {
-	d.step("Creating a VPC, a public subnet and an Elastic IP in ec2sim, as they would exist in an AWS account")
+	d.stepf("Creating a VPC, a public subnet and an Elastic IP in ec2sim, as they would exist in an AWS account")
 	creds := d.s.Credentials("demo")
 	d.ec2 = d.s.EC2Client(creds)
 	net, err := stack.SeedNetwork(ctx, d.ec2, "demo", 1)
@@ -137,9 +137,9 @@ func (d *demo) apply(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	d.say("VPC %s, public subnet %s (%s), Elastic IP %s", net.VpcID, net.Zones[0].PublicSubnetID, net.Zones[0].Name, eips[0])
+	d.sayf("VPC %s, public subnet %s (%s), Elastic IP %s", net.VpcID, net.Zones[0].PublicSubnetID, net.Zones[0].Name, eips[0])
 
-	d.step("Applying %s and %s", exampleProviderConfig, exampleNATGateway)
+	d.stepf("Applying %s and %s", exampleProviderConfig, exampleNATGateway)
 	objs, err := stack.ReadObjects(d.s.Scheme, exampleProviderConfig)
 	if err != nil {
 		return err
@@ -152,17 +152,17 @@ func (d *demo) apply(ctx context.Context) error {
 		switch o := o.(type) {
 		case *corev1.Secret:
 			o.StringData[stack.CredentialsKey] = creds.Profile()
-			d.say("Secret %s/%s: the credentials profile of the ec2sim account", o.Namespace, o.Name)
+			d.sayf("Secret %s/%s: the credentials profile of the ec2sim account", o.Namespace, o.Name)
 		case *apisv1alpha1.ProviderConfig:
 			o.Spec.Endpoint = &apisv1alpha1.Endpoint{URL: d.s.EC2Sim.URL}
-			d.say("ProviderConfig %s/%s: spec.endpoint.url %s", o.Namespace, o.Name, d.s.EC2Sim.URL)
+			d.sayf("ProviderConfig %s/%s: spec.endpoint.url %s", o.Namespace, o.Name, d.s.EC2Sim.URL)
 		case *v1alpha1.NATGateway:
 			o.Spec.ProviderConfigReference = &xpv2.ProviderConfigReference{Kind: apisv1alpha1.ProviderConfigKind, Name: "default"}
 			o.Spec.ForProvider.SubnetID = aws.String(net.Zones[0].PublicSubnetID)
 			o.Spec.ForProvider.AllocationID = aws.String(eips[0])
 			o.Spec.ForProvider.SecondaryAllocationIDs = nil
 			d.gw = o
-			d.say("NATGateway %s/%s: the example with the subnet and Elastic IP above, without its secondary address, through ProviderConfig default", o.Namespace, o.Name)
+			d.sayf("NATGateway %s/%s: the example with the subnet and Elastic IP above, without its secondary address, through ProviderConfig default", o.Namespace, o.Name)
 		}
 		if err := d.s.Client.Create(ctx, o); err != nil {
 			return errors.Wrapf(err, "cannot apply %s %s", stack.Kind(o), o.GetName())
@@ -177,7 +177,7 @@ func (d *demo) apply(ctx context.Context) error {
 
 // waitReady shows the NATGateway until it is Ready.
 func (d *demo) waitReady(ctx context.Context) error {
-	d.step("Waiting for the NATGateway to become Ready (kubectl get natgateway -o wide, as it changes)")
+	d.stepf("Waiting for the NATGateway to become Ready (kubectl get natgateway -o wide, as it changes)")
 	w := d.newWatch(time.Now(), "")
 	return w.until(ctx, d.cfg.timeout, func(c map[string]string) bool {
 		return c["READY"] == "True" && c["STATE"] == v1alpha1.NATGatewayStateAvailable
@@ -187,7 +187,7 @@ func (d *demo) waitReady(ctx context.Context) error {
 // cleanup deletes the NATGateway and waits until the provider deleted its
 // gateway.
 func (d *demo) cleanup(ctx context.Context) error {
-	d.step("Cleaning up: deleting the NATGateway; the provider deletes its gateway in EC2 first")
+	d.stepf("Cleaning up: deleting the NATGateway; the provider deletes its gateway in EC2 first")
 	if err := d.s.Client.Delete(ctx, d.gw); err != nil {
 		return errors.Wrap(err, "cannot delete the NATGateway")
 	}
@@ -199,7 +199,7 @@ func (d *demo) cleanup(ctx context.Context) error {
 	if err != nil {
 		return errors.Wrapf(err, "cannot describe %s", id)
 	}
-	d.say("NATGateway gone; EC2 reports %s %s", id, out.NatGateways[0].State)
+	d.sayf("NATGateway gone; EC2 reports %s %s", id, out.NatGateways[0].State)
 	return nil
 }
 
@@ -213,7 +213,7 @@ func (d *demo) waitPastCreationGrace(ctx context.Context) error {
 	if wait <= 0 {
 		return nil
 	}
-	d.say("Letting the gateway run for %s: for %s after creating a resource, crossplane-runtime waits before it trusts that the resource is gone", wait.Round(time.Second), creationGrace)
+	d.sayf("Letting the gateway run for %s: for %s after creating a resource, crossplane-runtime waits before it trusts that the resource is gone", wait.Round(time.Second), creationGrace)
 	return local.Poll(ctx, wait+time.Second, func(context.Context) error {
 		if time.Until(meta.GetExternalCreateSucceeded(d.gw).Add(creationGrace+time.Second)) > 0 {
 			return errors.New("the gateway is younger than the creation grace period")

@@ -49,7 +49,7 @@ func TestRun(t *testing.T) {
 
 	var got []string
 	offsets := map[string]float64{}
-	for _, line := range strings.Split(out.String(), "\n") {
+	for line := range strings.SplitSeq(out.String(), "\n") {
 		m := timelineLine.FindStringSubmatch(line)
 		if m == nil {
 			continue

@@ -147,24 +147,24 @@ func (w *watch) ec2State(ctx context.Context) error {
 // deleteOutOfBand deletes the gateway through the EC2 API, as a person in
 // the console would, shows the provider heal it and prints the timeline.
 func (d *demo) deleteOutOfBand(ctx context.Context) error {
-	d.step("Deleting the gateway out of band, as in the AWS console")
+	d.stepf("Deleting the gateway out of band, as in the AWS console")
 	if err := d.waitPastCreationGrace(ctx); err != nil {
 		return err
 	}
 	id := meta.GetExternalName(d.gw)
-	d.say("ec2:DeleteNatGateway %s, through the EC2 API with the account's credentials, behind Crossplane's back", id)
+	d.sayf("ec2:DeleteNatGateway %s, through the EC2 API with the account's credentials, behind Crossplane's back", id)
 	start := time.Now()
 	if _, err := d.ec2.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(id)}); err != nil {
 		return errors.Wrapf(err, "cannot delete %s", id)
 	}
-	d.say("EC2 keeps listing it as deleting, then deleted; a controller that takes \"listed\" for \"exists\" would never recreate it")
+	d.sayf("EC2 keeps listing it as deleting, then deleted; a controller that takes \"listed\" for \"exists\" would never recreate it")
 	w := d.newWatch(start, id)
 	err := w.until(ctx, d.cfg.timeout, func(map[string]string) bool { return !w.available.IsZero() })
 	if err != nil {
 		return err
 	}
 
-	d.step("Timeline, from the out-of-band deletion (as this demo saw it, looking every %s)", watchInterval)
+	d.stepf("Timeline, from the out-of-band deletion (as this demo saw it, looking every %s)", watchInterval)
 	for _, m := range []struct {
 		at   time.Time
 		what string
@@ -176,17 +176,17 @@ func (d *demo) deleteOutOfBand(ctx context.Context) error {
 		{w.available, fmt.Sprintf("available, Ready again       %s (ec2sim pending: %s)", w.newID, d.cfg.durations.Pending)},
 	} {
 		if m.at.IsZero() {
-			d.say("%-12s  %7s  %s", "-", "-", m.what)
+			d.sayf("%-12s  %7s  %s", "-", "-", m.what)
 			continue
 		}
-		d.say("%s  %+6.1fs  %s", m.at.Format("15:04:05.0"), m.at.Sub(start).Seconds(), m.what)
+		d.sayf("%s  %+6.1fs  %s", m.at.Format("15:04:05.0"), m.at.Sub(start).Seconds(), m.what)
 	}
 
 	if err := d.s.Client.Get(ctx, client.ObjectKeyFromObject(d.gw), d.gw); err != nil {
 		return errors.Wrap(err, "cannot get the NATGateway")
 	}
 	if h := d.gw.Status.AtProvider.Healing; h != nil && h.Last != nil {
-		d.say("status.atProvider.healing: recreations %d; last: %s found %s, replaced by %s at %s",
+		d.sayf("status.atProvider.healing: recreations %d; last: %s found %s, replaced by %s at %s",
 			h.Recreations, h.Last.PreviousID, h.Last.FoundState, h.Last.NewID, h.Last.Time.Format(time.TimeOnly))
 	}
 	return nil

@@ -138,7 +138,7 @@ func TestReadObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var kinds []string
+	kinds := make([]string, 0, len(objs))
 	for _, o := range objs {
 		kinds = append(kinds, Kind(o)+" "+o.GetNamespace()+"/"+o.GetName())
 	}

@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/cluster/local"
@@ -27,17 +28,11 @@ import (
 // how it is not.
 type Check func(o client.Object) error
 
-// conditioned is an object with Crossplane conditions: managed resources
-// and provider configurations.
-type conditioned interface {
-	GetCondition(xpv2.ConditionType) xpv2.Condition
-}
-
 // HasCondition wants condition t with status s and, unless empty, a message
 // (or reason) that contains part.
 func HasCondition(t xpv2.ConditionType, s corev1.ConditionStatus, part string) Check {
 	return func(o client.Object) error {
-		c, ok := o.(conditioned)
+		c, ok := o.(resource.Conditioned)
 		if !ok {
 			return errors.Errorf("%s has no conditions", Kind(o))
 		}
@@ -163,7 +158,7 @@ func grepTail(path, part string, n int) string {
 		return fmt.Sprintf("(cannot read %s: %v)", path, err)
 	}
 	var lines []string
-	for _, l := range strings.Split(string(data), "\n") {
+	for l := range strings.SplitSeq(string(data), "\n") {
 		if part != "" && strings.Contains(l, part) {
 			lines = append(lines, l)
 		}

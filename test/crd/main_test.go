@@ -41,7 +41,7 @@ func run(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "crd: cannot start the control plane: %v\n", err)
 		return 1
 	}
-	defer cp.Stop() //nolint:errcheck // nothing to do about it at exit
+	defer cp.Stop()
 
 	root, err := local.RepoRoot()
 	if err == nil {

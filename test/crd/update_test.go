@@ -17,17 +17,17 @@ import (
 
 // natUpdate changes the parameters of a NATGateway.
 func natUpdate(fn func(*v1alpha1.NATGatewayParameters)) func(client.Object) {
-	return func(o client.Object) { fn(&o.(*v1alpha1.NATGateway).Spec.ForProvider) } //nolint:forcetypeassert // NATGateway cases
+	return func(o client.Object) { fn(&o.(*v1alpha1.NATGateway).Spec.ForProvider) }
 }
 
 // eipUpdate changes the parameters of an ElasticIP.
 func eipUpdate(fn func(*v1alpha1.ElasticIPParameters)) func(client.Object) {
-	return func(o client.Object) { fn(&o.(*v1alpha1.ElasticIP).Spec.ForProvider) } //nolint:forcetypeassert // ElasticIP cases
+	return func(o client.Object) { fn(&o.(*v1alpha1.ElasticIP).Spec.ForProvider) }
 }
 
 // routeUpdate changes the parameters of a Route.
 func routeUpdate(fn func(*v1alpha1.RouteParameters)) func(client.Object) {
-	return func(o client.Object) { fn(&o.(*v1alpha1.Route).Spec.ForProvider) } //nolint:forcetypeassert // Route cases
+	return func(o client.Object) { fn(&o.(*v1alpha1.Route).Spec.ForProvider) }
 }
 
 // testUpdate creates an object, then changes it: create-only fields stay as

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
@@ -239,9 +240,7 @@ func TestBadInput(t *testing.T) {
 				if err := stk.WaitFor(ctx, tc.obj, readyTimeout, stack.HasCondition(xpv2.TypeSynced, corev1.ConditionFalse, tc.synced)); err != nil {
 					t.Fatalf("%s\n%v", tc.reason, err)
 				}
-				t.Logf("Synced=False: %s", tc.obj.(interface {
-					GetCondition(xpv2.ConditionType) xpv2.Condition
-				}).GetCondition(xpv2.TypeSynced).Message)
+				t.Logf("Synced=False: %s", tc.obj.(resource.Conditioned).GetCondition(xpv2.TypeSynced).Message)
 			})
 		}
 	})
@@ -289,9 +288,7 @@ func (s *scenario) forget(o client.Object) {
 		return
 	}
 	s.t.Logf("%s %s keeps its finalizer (Synced: %s); removing it", stack.Kind(o), o.GetName(),
-		o.(interface {
-			GetCondition(xpv2.ConditionType) xpv2.Condition
-		}).GetCondition(xpv2.TypeSynced).Message)
+		o.(resource.Conditioned).GetCondition(xpv2.TypeSynced).Message)
 	o.SetFinalizers(nil)
 	if err := stk.Client.Update(s.t.Context(), o); err != nil && !kerrors.IsNotFound(err) {
 		s.t.Errorf("cannot remove the finalizers of %s %s: %v", stack.Kind(o), o.GetName(), err)

@@ -5,6 +5,7 @@ package e2e
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -172,7 +173,7 @@ func TestEgress(t *testing.T) {
 		msg := fmt.Sprintf("egress: gateway %s deleted out of band; route to %s active through its replacement %s after %s (provider --poll %s, --nat-inventory-interval %s)",
 			old, defaultRoute, now, blackhole.Round(100*time.Millisecond), PollInterval, InventoryInterval)
 		t.Log(msg)
-		fmt.Println(msg)
+		fmt.Fprintln(os.Stdout, msg)
 		if blackhole > max(PollInterval, InventoryInterval)+5*time.Second {
 			t.Errorf("the route was a blackhole for %s, want at most one poll or inventory interval (%s) and a few seconds of work", blackhole.Round(100*time.Millisecond), max(PollInterval, InventoryInterval))
 		}
@@ -224,7 +225,7 @@ func TestEgress(t *testing.T) {
 		s.event(e.eip, corev1.EventTypeWarning, "AddressReleased", oldEIP)
 
 		s.waitFor(e.gw, healTimeout, stack.All(stack.Ready(), func(o client.Object) error {
-			gw := o.(*v1alpha1.NATGateway) //nolint:forcetypeassert // a NATGateway
+			gw := o.(*v1alpha1.NATGateway)
 			for _, a := range gw.Status.AtProvider.Addresses {
 				if aws.ToString(a.AllocationID) == newEIP && aws.ToString(a.Status) == "succeeded" {
 					return nil

@@ -48,7 +48,7 @@ func run(m *testing.M) int {
 		_ = flag.Set("test.parallel", parallel)
 	}
 	if testing.Short() {
-		fmt.Println("e2e: skipped in -short mode")
+		fmt.Fprintln(os.Stderr, "e2e: skipped in -short mode")
 		return 0
 	}
 

@@ -70,7 +70,7 @@ func (s *scenario) privateGateway() *v1alpha1.NATGateway {
 func addressesSettled(allocations ...string) stack.Check {
 	want := slices.Sorted(slices.Values(allocations))
 	return func(o client.Object) error {
-		gw := o.(*v1alpha1.NATGateway) //nolint:forcetypeassert // only used on NATGateways
+		gw := o.(*v1alpha1.NATGateway)
 		var got []string
 		for _, a := range gw.Status.AtProvider.Addresses {
 			if aws.ToString(a.Status) != "succeeded" {
@@ -286,7 +286,7 @@ func (s *scenario) healed(gw *v1alpha1.NATGateway, old, foundState string, recre
 // with old as the last previous ID.
 func healingRecorded(old string, recreations int64) stack.Check {
 	return func(o client.Object) error {
-		h := o.(*v1alpha1.NATGateway).Status.AtProvider.Healing //nolint:forcetypeassert // only used on NATGateways
+		h := o.(*v1alpha1.NATGateway).Status.AtProvider.Healing
 		if h == nil || h.Last == nil || h.Recreations != recreations || h.Last.PreviousID != old {
 			return errors.Errorf("status.atProvider.healing is %+v, want %d recreations, the last of %s", h, recreations, old)
 		}
@@ -393,7 +393,7 @@ func TestNATGatewayFailed(t *testing.T) {
 	s.waitFor(gw, readyTimeout, stack.All(
 		stack.HasCondition(xpv2.TypeReady, corev1.ConditionFalse, "Resource.AlreadyAssociated"),
 		func(o client.Object) error {
-			if c := aws.ToString(o.(*v1alpha1.NATGateway).Status.AtProvider.FailureCode); c != "Resource.AlreadyAssociated" { //nolint:forcetypeassert // a NATGateway
+			if c := aws.ToString(o.(*v1alpha1.NATGateway).Status.AtProvider.FailureCode); c != "Resource.AlreadyAssociated" {
 				return errors.Errorf("status.atProvider.failureCode is %q", c)
 			}
 			return nil

@@ -20,7 +20,6 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
@@ -82,6 +81,7 @@ func newScenarioAt(t *testing.T, ns, endpoint string) *scenario {
 
 // in returns the scenario for a subtest t.
 func (s *scenario) in(t *testing.T) *scenario {
+	t.Helper()
 	c := *s
 	c.t = t
 	return &c
@@ -103,7 +103,7 @@ func (s *scenario) cleanup() {
 		}
 		for _, o := range listItems(l) {
 			all = append(all, o)
-			if err := stk.Client.Delete(ctx, o); resource.IgnoreNotFound(err) != nil {
+			if err := stk.Client.Delete(ctx, o); err != nil && !kerrors.IsNotFound(err) {
 				s.t.Errorf("cleanup: cannot delete %s %s: %v", stack.Kind(o), o.GetName(), err)
 			}
 		}
@@ -117,7 +117,7 @@ func (s *scenario) cleanup() {
 		&apisv1alpha1.ClusterProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: s.ns}},
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: s.ns}},
 	} {
-		if err := stk.Client.Delete(ctx, o); resource.IgnoreNotFound(err) != nil {
+		if err := stk.Client.Delete(ctx, o); err != nil && !kerrors.IsNotFound(err) {
 			s.t.Errorf("cleanup: cannot delete %s %s: %v", stack.Kind(o), o.GetName(), err)
 		}
 	}
