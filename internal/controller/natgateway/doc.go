@@ -14,6 +14,9 @@
 // not ready; an available one is ready, and up to date when its tags and
 // secondary addresses match the spec. While the NATGateway itself is being
 // deleted, the finalizer stays until EC2 reports the gateway deleted or gone.
+// EC2 is eventually consistent: for 30s after creating a gateway, a gateway
+// EC2 does not list yet still exists (not ready), so no second one is made;
+// a gateway EC2 lists as deleted is replaced at once, however new.
 //
 // # How soon a deleted gateway is noticed
 //

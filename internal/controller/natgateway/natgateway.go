@@ -42,6 +42,10 @@ const (
 	DefaultFailedBackoffMax = 30 * time.Minute
 )
 
+// creationGracePeriod is how long after creating a gateway a NotFound answer
+// is taken for EC2's eventual consistency rather than for a purge.
+const creationGracePeriod = 30 * time.Second
+
 var _ managed.TypedExternalClient[*v1alpha1.NATGateway] = &external{}
 
 type settings struct {
@@ -163,6 +167,10 @@ func reconcilerOptions(c client.Client, o controller.Options, conn *connector, r
 		managed.WithLogger(o.Logger.WithValues("controller", managed.ControllerName(v1alpha1.NATGatewayGroupKind))),
 		managed.WithRecorder(rec),
 		managed.WithPollInterval(o.PollInterval),
+		// Observe waits itself for a new gateway EC2 does not list yet
+		// (createdRecently), so the reconciler's own grace period, which
+		// would also hold back a gateway EC2 lists as deleted, is off.
+		managed.WithCreationGracePeriod(0),
 		managed.WithPollIntervalHook(poller{short: s.shortPoll, backoff: s.backoff, now: s.now}.interval),
 	}
 	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {

@@ -60,6 +60,13 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (manage
 	if err != nil {
 		return managed.ExternalObservation{}, errors.Wrapf(err, "cannot describe NAT gateway %s", id)
 	}
+	if gw == nil && !deleting && e.createdRecently(cr) {
+		// EC2 is eventually consistent: a gateway created moments ago may
+		// not be listed yet, and creating another now would duplicate it.
+		cr.Status.AtProvider = v1alpha1.NATGatewayObservation{Healing: h}
+		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("waiting for EC2 to list NAT gateway %s, created moments ago", id)))
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+	}
 	if gw == nil {
 		// Purged: EC2 forgets a deleted or failed gateway after about an hour.
 		cr.Status.AtProvider = v1alpha1.NATGatewayObservation{Healing: h}
@@ -103,6 +110,13 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (manage
 
 	cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("NAT gateway %s is in unknown state %q", id, gw.State)))
 	return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+}
+
+// createdRecently reports whether the reconciler created cr's gateway less
+// than creationGracePeriod ago.
+func (e *external) createdRecently(cr *v1alpha1.NATGateway) bool {
+	t := meta.GetExternalCreateSucceeded(cr)
+	return !t.IsZero() && e.now().Sub(t) < creationGracePeriod
 }
 
 // observeFailed reports a failed gateway: it exists, unless it is to be

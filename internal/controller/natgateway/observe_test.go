@@ -16,6 +16,7 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
@@ -95,6 +96,41 @@ func TestObserve(t *testing.T) {
 			want: want{
 				cr:    natGateway(withExternalName(natID)),
 				found: &found{id: natID, state: v1alpha1.FoundStateNotFound},
+			},
+		},
+		"NotListedYet": {
+			reason: "A gateway created moments ago that EC2 does not list yet exists: EC2 is eventually consistent, and creating another would duplicate it.",
+			ec2:    describeFails(apiError(ec2client.CodeNatGatewayNotFound)),
+			now:    t0.Add(10 * time.Second),
+			cr:     natGateway(withExternalName(natID), withAnnotation(meta.AnnotationKeyExternalCreateSucceeded, t0.Format(time.RFC3339))),
+			want: want{
+				cr: natGateway(withExternalName(natID), withAnnotation(meta.AnnotationKeyExternalCreateSucceeded, t0.Format(time.RFC3339)),
+					withConditions(xpv2.Unavailable().WithMessage("waiting for EC2 to list NAT gateway "+natID+", created moments ago"))),
+				exists:   true,
+				upToDate: true,
+			},
+		},
+		"NotListedAfterGracePeriod": {
+			reason: "A gateway EC2 still does not list 30s after its creation was purged: it does not exist.",
+			ec2:    describeFails(apiError(ec2client.CodeNatGatewayNotFound)),
+			now:    t0.Add(30 * time.Second),
+			cr:     natGateway(withExternalName(natID), withAnnotation(meta.AnnotationKeyExternalCreateSucceeded, t0.Format(time.RFC3339))),
+			want: want{
+				cr:    natGateway(withExternalName(natID), withAnnotation(meta.AnnotationKeyExternalCreateSucceeded, t0.Format(time.RFC3339))),
+				found: &found{id: natID, state: v1alpha1.FoundStateNotFound},
+			},
+		},
+		"DeletedRightAfterCreation": {
+			reason: "A gateway EC2 lists as deleted moments after its creation does not exist: the grace period covers only gateways EC2 does not list.",
+			ec2:    describeReturns(gateway(gwState(types.NatGatewayStateDeleted))),
+			now:    t0.Add(10 * time.Second),
+			cr:     natGateway(withExternalName(natID), withAnnotation(meta.AnnotationKeyExternalCreateSucceeded, t0.Format(time.RFC3339))),
+			want: want{
+				cr: natGateway(withExternalName(natID), withAnnotation(meta.AnnotationKeyExternalCreateSucceeded, t0.Format(time.RFC3339)),
+					withAtProvider(observed(gateway(gwState(types.NatGatewayStateDeleted)))),
+					withConditions(xpv2.Unavailable().WithMessage("NAT gateway "+natID+" is deleted"))),
+				found:  &found{id: natID, state: v1alpha1.FoundStateDeleted},
+				events: []event.Event{event.Warning(reasonGatewayDeleted, errors.New("NAT gateway "+natID+" was deleted outside Crossplane; creating a new one"))},
 			},
 		},
 		"EmptyList": {

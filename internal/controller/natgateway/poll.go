@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
@@ -37,6 +38,11 @@ func (p poller) interval(mg resource.Managed, poll time.Duration) time.Duration 
 	switch aws.ToString(obs.State) {
 	case v1alpha1.NATGatewayStatePending, v1alpha1.NATGatewayStateDeleting:
 		return short
+	case "":
+		// A gateway with an ID but no state is one EC2 does not list yet.
+		if meta.GetExternalName(cr) != "" {
+			return short
+		}
 	case v1alpha1.NATGatewayStateFailed:
 		if aws.ToString(cr.Spec.OnFailed) == v1alpha1.OnFailedReport {
 			return poll

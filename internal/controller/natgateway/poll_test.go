@@ -32,6 +32,18 @@ func TestPollerInterval(t *testing.T) {
 			poll:   time.Minute,
 			want:   time.Minute,
 		},
+		"NotListedYet": {
+			reason: "A gateway created moments ago that EC2 does not list yet is observed again soon.",
+			mg:     natGateway(withExternalName(natID)),
+			poll:   time.Minute,
+			want:   5 * time.Second,
+		},
+		"NoGatewayYet": {
+			reason: "A NATGateway without a gateway is observed again after the poll interval.",
+			mg:     natGateway(),
+			poll:   time.Minute,
+			want:   time.Minute,
+		},
 		"Pending": {
 			reason: "A pending gateway is observed again soon, to see it available.",
 			mg:     natGateway(withExternalName(natID), withAtProvider(observed(gateway(gwState(types.NatGatewayStatePending))))),
