@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	corev1 "k8s.io/api/core/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
@@ -20,7 +19,6 @@ import (
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
-	"github.com/egresskit/provider-aws-egress/cluster/local"
 	"github.com/egresskit/provider-aws-egress/cluster/stack"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
 )
@@ -30,11 +28,6 @@ const (
 	exampleProviderConfig = "examples/provider/providerconfig.yaml"
 	exampleNATGateway     = "examples/provider/ec2/natgateway-public.yaml"
 )
-
-// creationGrace is crossplane-runtime's creation grace period: for this long
-// after creating a resource, the provider takes "does not exist" for EC2's
-// eventual consistency and waits instead of creating again.
-const creationGrace = 30 * time.Second
 
 // config is what the demo can be told.
 type config struct {
@@ -201,23 +194,4 @@ func (d *demo) cleanup(ctx context.Context) error {
 	}
 	d.sayf("NATGateway gone; EC2 reports %s %s", id, out.NatGateways[0].State)
 	return nil
-}
-
-// waitPastCreationGrace waits until the gateway is older than the creation
-// grace period, so the timeline shows the provider's detection alone.
-func (d *demo) waitPastCreationGrace(ctx context.Context) error {
-	if err := d.s.Client.Get(ctx, client.ObjectKeyFromObject(d.gw), d.gw); err != nil {
-		return errors.Wrap(err, "cannot get the NATGateway")
-	}
-	wait := time.Until(meta.GetExternalCreateSucceeded(d.gw).Add(creationGrace + time.Second))
-	if wait <= 0 {
-		return nil
-	}
-	d.sayf("Letting the gateway run for %s: for %s after creating a resource, crossplane-runtime waits before it trusts that the resource is gone", wait.Round(time.Second), creationGrace)
-	return local.Poll(ctx, wait+time.Second, func(context.Context) error {
-		if time.Until(meta.GetExternalCreateSucceeded(d.gw).Add(creationGrace+time.Second)) > 0 {
-			return errors.New("the gateway is younger than the creation grace period")
-		}
-		return nil
-	})
 }

@@ -148,8 +148,8 @@ func (w *watch) ec2State(ctx context.Context) error {
 // the console would, shows the provider heal it and prints the timeline.
 func (d *demo) deleteOutOfBand(ctx context.Context) error {
 	d.stepf("Deleting the gateway out of band, as in the AWS console")
-	if err := d.waitPastCreationGrace(ctx); err != nil {
-		return err
+	if err := d.s.Client.Get(ctx, client.ObjectKeyFromObject(d.gw), d.gw); err != nil {
+		return errors.Wrap(err, "cannot get the NATGateway")
 	}
 	id := meta.GetExternalName(d.gw)
 	d.sayf("ec2:DeleteNatGateway %s, through the EC2 API with the account's credentials, behind Crossplane's back", id)

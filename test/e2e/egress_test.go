@@ -157,7 +157,7 @@ func TestEgress(t *testing.T) {
 		if e.gw == nil {
 			t.Skip("the egress did not become Ready")
 		}
-		s.waitPastCreationGrace(e.gw)
+		s.get(e.gw)
 		old := meta.GetExternalName(e.gw)
 
 		// Deleted at once, so the route is a blackhole from now on.
@@ -191,7 +191,7 @@ func TestEgress(t *testing.T) {
 		if e.gw == nil {
 			t.Skip("the egress did not become Ready")
 		}
-		s.waitPastCreationGrace(e.gw)
+		s.get(e.gw)
 		s.get(e.eip)
 		oldGW, oldEIP := meta.GetExternalName(e.gw), meta.GetExternalName(e.eip)
 		recreations := e.gw.Status.AtProvider.Healing.Recreations

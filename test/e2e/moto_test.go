@@ -49,7 +49,6 @@ func TestMoto(t *testing.T) {
 	old := meta.GetExternalName(gw)
 	s.checkStatus(gw, old, s.net.Zones[0].PrivateSubnetID, "private")
 
-	s.waitPastCreationGrace(gw)
 	deleted := time.Now()
 	s.awsCLI(moto, "ec2", "delete-nat-gateway", "--nat-gateway-id", old)
 	id := s.healed(gw, old, "deleted", 1)

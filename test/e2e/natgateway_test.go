@@ -317,7 +317,6 @@ func TestNATGatewayDeletedOutOfBand(t *testing.T) {
 			s.waitReady(gw)
 			old := meta.GetExternalName(gw)
 
-			s.waitPastCreationGrace(gw)
 			deleted := time.Now()
 			deleteGateway(s, old)
 			id := s.healed(gw, old, v1alpha1.FoundStateDeleted, 1)

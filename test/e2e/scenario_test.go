@@ -321,25 +321,3 @@ func contains[T comparable](s []T, v T) bool { return slices.Contains(s, v) }
 func pollFor(ctx context.Context, timeout time.Duration, check func() error) error {
 	return local.Poll(ctx, timeout, func(context.Context) error { return check() })
 }
-
-// creationGrace is crossplane-runtime's default creation grace period: for
-// this long after a create, the managed reconciler takes "does not exist"
-// for EC2's eventual consistency and waits rather than create again.
-const creationGrace = 30 * time.Second
-
-// waitPastCreationGrace waits until the last create of o is older than the
-// creation grace period, so that a healing time measured next holds the
-// provider's detection and repair only.
-func (s *scenario) waitPastCreationGrace(o client.Object) {
-	s.t.Helper()
-	s.get(o)
-	wait := time.Until(meta.GetExternalCreateSucceeded(o).Add(creationGrace + time.Second))
-	if wait <= 0 {
-		return
-	}
-	s.t.Logf("waiting %s until %s %s is past crossplane-runtime's creation grace period (%s)", wait.Round(100*time.Millisecond), stack.Kind(o), o.GetName(), creationGrace)
-	select {
-	case <-time.After(wait):
-	case <-s.t.Context().Done():
-	}
-}
