@@ -5,9 +5,13 @@ package e2e
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -279,7 +283,42 @@ func (s *scenario) healed(gw *v1alpha1.NATGateway, old, foundState string, recre
 	if live := liveGatewaysOf(s.gateways(), gw); !cmp.Equal(live, []string{id}) {
 		s.t.Errorf("live gateways tagged for %s: %v, want exactly [%s]", gw.GetName(), live, id)
 	}
+	// Scenarios share the provider, so the counter holds at least this one.
+	if n := s.recreationsMetric(foundState); n < 1 {
+		s.t.Errorf("egresskit_natgateway_recreations_total{reason=%q} is %v, want at least 1", foundState, n)
+	}
 	return id
+}
+
+// recreationsMetric returns the provider's recreations counter for reason,
+// as its metrics endpoint serves it.
+func (s *scenario) recreationsMetric(reason string) float64 {
+	s.t.Helper()
+	req, err := http.NewRequestWithContext(s.t.Context(), http.MethodGet, stk.Provider.MetricsURL+"/metrics", nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	rsp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatalf("cannot scrape the provider's metrics: %v", err)
+	}
+	defer rsp.Body.Close() //nolint:errcheck // read only
+	body, err := io.ReadAll(rsp.Body)
+	if err != nil {
+		s.t.Fatalf("cannot read the provider's metrics: %v", err)
+	}
+	series := fmt.Sprintf("egresskit_natgateway_recreations_total{reason=%q} ", reason)
+	for line := range strings.Lines(string(body)) {
+		if v, ok := strings.CutPrefix(line, series); ok {
+			n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				s.t.Fatalf("cannot parse %q: %v", line, err)
+			}
+			return n
+		}
+	}
+	s.t.Fatalf("the provider serves no %s series", series)
+	return 0
 }
 
 // healingRecorded wants status.atProvider.healing to record recreations
