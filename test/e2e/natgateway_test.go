@@ -302,7 +302,7 @@ func (s *scenario) recreationsMetric(reason string) float64 {
 	if err != nil {
 		s.t.Fatalf("cannot scrape the provider's metrics: %v", err)
 	}
-	defer rsp.Body.Close() //nolint:errcheck // read only
+	defer rsp.Body.Close()
 	body, err := io.ReadAll(rsp.Body)
 	if err != nil {
 		s.t.Fatalf("cannot read the provider's metrics: %v", err)
