@@ -119,11 +119,18 @@ func (s *scenario) noBlackhole() {
 }
 
 // waitRouteFollows polls EC2 until the default route is active through a
-// gateway other than old, and returns that gateway.
-func (s *scenario) waitRouteFollows(old string, timeout time.Duration) string {
+// gateway other than old, and returns that gateway and when gw, the
+// NATGateway, first named a gateway other than old.
+func (s *scenario) waitRouteFollows(old string, gw *v1alpha1.NATGateway, timeout time.Duration) (string, time.Time) {
 	s.t.Helper()
-	var now string
+	var (
+		now      string
+		replaced time.Time
+	)
 	err := pollFor(s.t.Context(), timeout, func() error {
+		if err := stk.Client.Get(s.t.Context(), client.ObjectKeyFromObject(gw), gw); err == nil && replaced.IsZero() && meta.GetExternalName(gw) != old {
+			replaced = time.Now()
+		}
 		r, ok := s.route()
 		now = aws.ToString(r.NatGatewayId)
 		if !ok || now == old || r.State != types.RouteStateActive {
@@ -134,7 +141,7 @@ func (s *scenario) waitRouteFollows(old string, timeout time.Duration) string {
 	if err != nil {
 		s.t.Fatalf("%v", err)
 	}
-	return now
+	return now, replaced
 }
 
 // TestEgress runs the scenarios of examples/provider/egress.yaml: the three
@@ -168,10 +175,10 @@ func TestEgress(t *testing.T) {
 		if r, _ := s.route(); r.State != types.RouteStateBlackhole {
 			t.Fatalf("route through deleted gateway %s is %s, want blackhole", old, r.State)
 		}
-		now := s.waitRouteFollows(old, healTimeout)
+		now, replaced := s.waitRouteFollows(old, e.gw, healTimeout)
 		blackhole := time.Since(deleted)
-		msg := fmt.Sprintf("egress: gateway %s deleted out of band; route to %s active through its replacement %s after %s (provider --poll %s, --nat-inventory-interval %s)",
-			old, defaultRoute, now, blackhole.Round(100*time.Millisecond), PollInterval, InventoryInterval)
+		msg := fmt.Sprintf("egress: gateway %s deleted out of band; NATGateway named its replacement %s after %s; route to %s active through it after %s (provider --poll %s, --nat-inventory-interval %s)",
+			old, now, replaced.Sub(deleted).Round(100*time.Millisecond), defaultRoute, blackhole.Round(100*time.Millisecond), PollInterval, InventoryInterval)
 		t.Log(msg)
 		fmt.Fprintln(os.Stdout, msg)
 		if blackhole > max(PollInterval, InventoryInterval)+5*time.Second {
@@ -236,9 +243,9 @@ func TestEgress(t *testing.T) {
 		if h := e.gw.Status.AtProvider.Healing; h == nil || h.Recreations <= recreations {
 			t.Errorf("NATGateway status.atProvider.healing is %+v, want more than %d recreations", h, recreations)
 		}
-		newGW := s.waitRouteFollows(oldGW, healTimeout)
+		newGW, _ := s.waitRouteFollows(oldGW, e.gw, healTimeout)
 		if newGW != meta.GetExternalName(e.gw) {
-			newGW = s.waitRouteFollows(newGW, healTimeout)
+			newGW, _ = s.waitRouteFollows(newGW, e.gw, healTimeout)
 		}
 		s.waitReady(e.route)
 		t.Logf("address %s released out of band; new address %s, gateway %s, route active %s later", oldEIP, newEIP, newGW, time.Since(released).Round(100*time.Millisecond))
