@@ -126,9 +126,15 @@ func (e *external) adoptOrCreate(ctx context.Context, cr *v1alpha1.NATGateway, p
 // findOwned returns the oldest pending or available gateway tagged with cr's
 // UID other than previous, or nil when there is none. A second one is
 // reported in an event: it is left for a person to inspect.
+//
+// EC2 is asked for these gateways only, but every gateway of its answer is
+// checked again: some EC2-compatible endpoints (moto) ignore the filters and
+// list every gateway of the account, and adopting another resource's gateway
+// would make two managed resources share, and delete, one gateway.
 func (e *external) findOwned(ctx context.Context, cr *v1alpha1.NATGateway, previous string) (*types.NatGateway, error) {
+	uid := string(cr.GetUID())
 	in := &ec2.DescribeNatGatewaysInput{Filter: []types.Filter{
-		{Name: aws.String("tag:" + ec2client.TagUID), Values: []string{string(cr.GetUID())}},
+		{Name: aws.String("tag:" + ec2client.TagUID), Values: []string{uid}},
 		{Name: aws.String("state"), Values: []string{string(types.NatGatewayStatePending), string(types.NatGatewayStateAvailable)}},
 	}}
 	var owned []types.NatGateway
@@ -139,7 +145,7 @@ func (e *external) findOwned(ctx context.Context, cr *v1alpha1.NATGateway, previ
 			return nil, errors.Wrap(err, "cannot list the NAT gateways tagged for this resource")
 		}
 		for _, gw := range out.NatGateways {
-			if aws.ToString(gw.NatGatewayId) == previous || !live(gw.State) {
+			if aws.ToString(gw.NatGatewayId) == previous || !live(gw.State) || ec2client.TagMap(gw.Tags)[ec2client.TagUID] != uid {
 				continue
 			}
 			owned = append(owned, gw)

@@ -299,6 +299,51 @@ func TestCreate(t *testing.T) {
 				counts:  counted(v1alpha1.FoundStateDeleted),
 			},
 		},
+		"FilterIgnoredOtherOwner": {
+			reason: "An endpoint that ignores the filters (moto) lists the gateways of other resources too: a gateway tagged with another UID, or untagged, is never adopted, and a gateway is created.",
+			calls: &ec2Calls{
+				owned: [][]types.NatGateway{{
+					gateway(gwID(otherNatID), gwCreated(t0.Add(-time.Hour)), gwTags(merge(ownership(), map[string]string{ec2client.TagUID: otherUID}))),
+					gateway(gwID(newNatID), gwCreated(t0.Add(-time.Hour)), gwTags(nil)),
+				}},
+				create: creates(natID),
+			},
+			cr: natGateway(),
+			want: want{
+				cr:     natGateway(withExternalName(natID)),
+				inputs: []*ec2.CreateNatGatewayInput{publicInput(clientToken(testUID, ""))},
+				counts: counted(""),
+			},
+		},
+		"FilterIgnoredDeadOwned": {
+			reason: "An endpoint that ignores the state filter lists deleted and failed gateways too: a gateway tagged with the UID that is not pending or available is never adopted.",
+			calls: &ec2Calls{
+				owned: [][]types.NatGateway{{
+					gateway(gwID(otherNatID), gwState(types.NatGatewayStateDeleted)),
+					gateway(gwID(newNatID), gwFailure("InsufficientFreeAddressesInSubnet", "Subnet has insufficient free addresses")),
+				}},
+				create: creates(natID),
+			},
+			cr: natGateway(),
+			want: want{
+				cr:     natGateway(withExternalName(natID)),
+				inputs: []*ec2.CreateNatGatewayInput{publicInput(clientToken(testUID, ""))},
+				counts: counted(""),
+			},
+		},
+		"FilterIgnoredOwnedAmongOthers": {
+			reason: "Among the gateways of an endpoint that ignores the filters, the live one tagged with the UID is adopted, however older the others are; they are no duplicates.",
+			calls: &ec2Calls{owned: [][]types.NatGateway{{
+				gateway(gwID(otherNatID), gwCreated(t0.Add(-time.Hour)), gwTags(merge(ownership(), map[string]string{ec2client.TagUID: otherUID}))),
+				gateway(gwID(newNatID), gwCreated(t0)),
+			}}},
+			cr: natGateway(),
+			want: want{
+				cr:     natGateway(withExternalName(newNatID)),
+				events: []event.Event{event.Normal(reasonAdopted, "Adopted NAT gateway "+newNatID+", which was already made for this resource")},
+				counts: counted(""),
+			},
+		},
 		"IdempotentParameterMismatch": {
 			reason: "When EC2 refuses the token because the spec changed since the attempt that used it, the gateway that attempt made is found by its tag and adopted.",
 			calls: &ec2Calls{

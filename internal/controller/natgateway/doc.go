@@ -82,7 +82,9 @@
 // (egresskit.io/uid among them). Every attempt to make one gateway sends the
 // same token, so a crash between the creation and the write of the external
 // name gets the same gateway back; a live gateway tagged for the NATGateway
-// is adopted rather than another made.
+// is adopted rather than another made. The provider checks the tag and state
+// of every gateway EC2 answers with itself, since some EC2-compatible
+// endpoints (moto) ignore the filters and list every gateway of the account.
 //
 // # Visibility
 //

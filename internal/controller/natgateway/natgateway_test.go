@@ -35,6 +35,7 @@ var errBoom = errors.New("boom")
 // Identifiers used by the tests.
 const (
 	testUID      = "0e4b5a5c-8b9e-4d47-9d5e-2f1f8f3e6a10"
+	otherUID     = "7c2d9e41-5b3a-4f6e-8a1d-3e9f0b2c4d5a"
 	natID        = "nat-0a1b2c3d4e5f60718"
 	newNatID     = "nat-0f1e2d3c4b5a69788"
 	otherNatID   = "nat-0123456789abcdef0"
