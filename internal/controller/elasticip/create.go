@@ -67,16 +67,22 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.
 // owned returns the allocation ID of an address tagged as cr's, or "" when
 // there is none. Should there be several, the lowest ID wins so every attempt
 // picks the same one.
+//
+// EC2 is asked for these addresses only, but every address of its answer is
+// checked again: some EC2-compatible endpoints ignore the tag filter and list
+// every address of the account, and adopting another ElasticIP's address
+// would make two ElasticIPs share, and release, one address.
 func (e *external) owned(ctx context.Context, cr *v1alpha1.ElasticIP) (string, error) {
+	uid := string(cr.GetUID())
 	out, err := e.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{
-		Filters: []types.Filter{{Name: aws.String("tag:" + ec2client.TagUID), Values: []string{string(cr.GetUID())}}},
+		Filters: []types.Filter{{Name: aws.String("tag:" + ec2client.TagUID), Values: []string{uid}}},
 	})
 	if err != nil {
 		return "", err
 	}
 	ids := make([]string, 0, len(out.Addresses))
 	for _, a := range out.Addresses {
-		if id := aws.ToString(a.AllocationId); id != "" {
+		if id := aws.ToString(a.AllocationId); id != "" && ec2client.TagMap(a.Tags)[ec2client.TagUID] == uid {
 			ids = append(ids, id)
 		}
 	}

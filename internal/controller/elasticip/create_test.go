@@ -105,6 +105,25 @@ func TestCreate(t *testing.T) {
 			cr:     elasticIP(),
 			want:   want{cr: elasticIP(withExternalName(allocNew))},
 		},
+		"FilterIgnoredOtherOwner": {
+			reason: "An endpoint that ignores the tag filter lists the addresses of other ElasticIPs too: an address tagged with another UID, or untagged, is never adopted, and one is allocated.",
+			ec2: &fake.EC2{
+				MockDescribeAddresses: describeOwned(t,
+					address(allocOld, withAddressTags(withKey(ownedTags(nil), ec2client.TagUID, otherUID))),
+					address(allocOther, withAddressTags(nil))),
+				MockAllocateAddress: allocate(t, plain, allocNew),
+			},
+			cr:   elasticIP(withTags(userTags)),
+			want: want{cr: elasticIP(withTags(userTags), withExternalName(allocNew))},
+		},
+		"FilterIgnoredOwnedAmongOthers": {
+			reason: "Among the addresses of an endpoint that ignores the tag filter, the one tagged with the UID is adopted, even where another has a lower ID.",
+			ec2: &fake.EC2{MockDescribeAddresses: describeOwned(t,
+				address(allocOld, withAddressTags(withKey(ownedTags(nil), ec2client.TagUID, otherUID))),
+				address(allocNew))},
+			cr:   elasticIP(),
+			want: want{cr: elasticIP(withExternalName(allocNew))},
+		},
 		"DescribeOwnedError": {
 			reason: "An error looking for an owned address is returned and nothing is allocated.",
 			ec2:    &fake.EC2{MockDescribeAddresses: describeAddressesError(errBoom)},

@@ -37,6 +37,7 @@ var errBoom = errors.New("boom")
 const (
 	region     = "us-east-1"
 	uid        = ktypes.UID("0d6a4b1e-4f1c-4a8e-9d55-1f0e7c1b2a01")
+	otherUID   = "6f3e2d1c-0b9a-4c8d-8e7f-6a5b4c3d2e1f"
 	allocOld   = "eipalloc-0a1b2c3d4e5f60001"
 	allocNew   = "eipalloc-0a1b2c3d4e5f60002"
 	allocOther = "eipalloc-0a1b2c3d4e5f60003"
