@@ -93,5 +93,8 @@
 // event naming the old and new IDs, and increments
 // egresskit_natgateway_recreations_total{reason} with reason deleted,
 // not-found, failed or replaced. A gateway found deleted also gets a
-// GatewayDeleted warning event.
+// GatewayDeleted warning event, and a failed one to be replaced a
+// GatewayFailed one; both say whether a new gateway is created, which it is
+// not when spec.managementPolicies leave out Create (an observe-only
+// NATGateway, for one).
 package natgateway

@@ -84,7 +84,7 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (manage
 		if computeDrift(cr).replace {
 			e.found.state = v1alpha1.FoundStateReplaced
 		} else if !deleting {
-			e.record.Event(cr, event.Warning(reasonGatewayDeleted, errors.Errorf("NAT gateway %s was deleted outside Crossplane; creating a new one", id)))
+			e.record.Event(cr, event.Warning(reasonGatewayDeleted, errors.Errorf("NAT gateway %s was deleted outside Crossplane; %s", id, creatingNew(cr))))
 		}
 		return managed.ExternalObservation{ResourceExists: false}, nil
 
@@ -130,7 +130,11 @@ func (e *external) observeFailed(cr *v1alpha1.NATGateway, h *v1alpha1.Healing, d
 		cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; spec.onFailed is Report, so it is not replaced"))
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
-	cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; it is replaced with exponential backoff"))
+	if mayCreate(cr) {
+		cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; it is replaced with exponential backoff"))
+	} else {
+		cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; the management policies do not allow replacing it"))
+	}
 	if deleting {
 		return managed.ExternalObservation{ResourceExists: true}, nil
 	}
@@ -142,9 +146,28 @@ func (e *external) observeFailed(cr *v1alpha1.NATGateway, h *v1alpha1.Healing, d
 	if e.now().Before(at) {
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
-	e.record.Event(cr, event.Warning(reasonGatewayFailed, errors.New(failure+"; creating a new one")))
+	e.record.Event(cr, event.Warning(reasonGatewayFailed, errors.New(failure+"; "+creatingNew(cr))))
 	e.found = &found{id: id, state: v1alpha1.FoundStateFailed}
 	return managed.ExternalObservation{ResourceExists: false}, nil
+}
+
+// mayCreate reports whether the management policies of cr let the managed
+// reconciler create a gateway, as crossplane-runtime decides it. No policies
+// at all are the default (all actions) when management policies are off;
+// when they are on, no policies pause the NATGateway, so Observe is not
+// called.
+func mayCreate(cr *v1alpha1.NATGateway) bool {
+	p := cr.GetManagementPolicies()
+	return len(p) == 0 || managed.NewManagementPoliciesResolver(true, p).ShouldCreate()
+}
+
+// creatingNew tells what follows for a gateway of cr that is gone or failed:
+// a new one is created, unless the management policies forbid it.
+func creatingNew(cr *v1alpha1.NATGateway) string {
+	if mayCreate(cr) {
+		return "creating a new one"
+	}
+	return "the management policies do not allow creating a new one"
 }
 
 // describe returns the gateway with the given ID, or nil when EC2 does not

@@ -51,6 +51,10 @@ func healingRecord(previous, state string, t time.Time) *v1alpha1.Healing {
 
 const healingJSON = `{"recreations":1,"last":{"previousId":"` + otherNatID + `","foundState":"deleted","newId":"` + natID + `","time":"2026-03-14T09:26:53Z"}}`
 
+func withPolicies(p ...xpv2.ManagementAction) func(*v1alpha1.NATGateway) {
+	return func(cr *v1alpha1.NATGateway) { cr.SetManagementPolicies(p) }
+}
+
 func withHealing(h *v1alpha1.Healing) func(*v1alpha1.NATGateway) {
 	return func(cr *v1alpha1.NATGateway) { cr.Status.AtProvider.Healing = h }
 }
@@ -163,6 +167,54 @@ func TestObserve(t *testing.T) {
 			cr:     natGateway(withExternalName(natID)),
 			want: want{
 				cr: natGateway(withExternalName(natID),
+					withAtProvider(observed(gateway(gwState(types.NatGatewayStateDeleted)))),
+					withConditions(xpv2.Unavailable().WithMessage("NAT gateway "+natID+" is deleted"))),
+				found:  &found{id: natID, state: v1alpha1.FoundStateDeleted},
+				events: []event.Event{event.Warning(reasonGatewayDeleted, errors.New("NAT gateway "+natID+" was deleted outside Crossplane; creating a new one"))},
+			},
+		},
+		"DeletedObserveOnly": {
+			reason: "A deleted gateway of an observe-only NATGateway does not exist; the Warning says that no new one is created, since the management policies do not allow it.",
+			ec2:    describeReturns(gateway(gwState(types.NatGatewayStateDeleted))),
+			cr:     natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve)),
+			want: want{
+				cr: natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve),
+					withAtProvider(observed(gateway(gwState(types.NatGatewayStateDeleted)))),
+					withConditions(xpv2.Unavailable().WithMessage("NAT gateway "+natID+" is deleted"))),
+				found:  &found{id: natID, state: v1alpha1.FoundStateDeleted},
+				events: []event.Event{event.Warning(reasonGatewayDeleted, errors.New("NAT gateway "+natID+" was deleted outside Crossplane; the management policies do not allow creating a new one"))},
+			},
+		},
+		"DeletedWithoutCreate": {
+			reason: "Management policies that allow everything but Create do not create a new gateway either.",
+			ec2:    describeReturns(gateway(gwState(types.NatGatewayStateDeleted))),
+			cr:     natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve, xpv2.ManagementActionUpdate, xpv2.ManagementActionDelete, xpv2.ManagementActionLateInitialize)),
+			want: want{
+				cr: natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve, xpv2.ManagementActionUpdate, xpv2.ManagementActionDelete, xpv2.ManagementActionLateInitialize),
+					withAtProvider(observed(gateway(gwState(types.NatGatewayStateDeleted)))),
+					withConditions(xpv2.Unavailable().WithMessage("NAT gateway "+natID+" is deleted"))),
+				found:  &found{id: natID, state: v1alpha1.FoundStateDeleted},
+				events: []event.Event{event.Warning(reasonGatewayDeleted, errors.New("NAT gateway "+natID+" was deleted outside Crossplane; the management policies do not allow creating a new one"))},
+			},
+		},
+		"DeletedCreateAllowed": {
+			reason: "Management policies that list Create, without '*', create a new gateway, and the Warning says so.",
+			ec2:    describeReturns(gateway(gwState(types.NatGatewayStateDeleted))),
+			cr:     natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve, xpv2.ManagementActionCreate, xpv2.ManagementActionUpdate)),
+			want: want{
+				cr: natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve, xpv2.ManagementActionCreate, xpv2.ManagementActionUpdate),
+					withAtProvider(observed(gateway(gwState(types.NatGatewayStateDeleted)))),
+					withConditions(xpv2.Unavailable().WithMessage("NAT gateway "+natID+" is deleted"))),
+				found:  &found{id: natID, state: v1alpha1.FoundStateDeleted},
+				events: []event.Event{event.Warning(reasonGatewayDeleted, errors.New("NAT gateway "+natID+" was deleted outside Crossplane; creating a new one"))},
+			},
+		},
+		"DeletedAllPolicies": {
+			reason: "The default management policy '*' creates a new gateway.",
+			ec2:    describeReturns(gateway(gwState(types.NatGatewayStateDeleted))),
+			cr:     natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionAll)),
+			want: want{
+				cr: natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionAll),
 					withAtProvider(observed(gateway(gwState(types.NatGatewayStateDeleted)))),
 					withConditions(xpv2.Unavailable().WithMessage("NAT gateway "+natID+" is deleted"))),
 				found:  &found{id: natID, state: v1alpha1.FoundStateDeleted},
@@ -324,6 +376,30 @@ func TestObserve(t *testing.T) {
 					withConditions(xpv2.Unavailable().WithMessage(failedMsg+"; it is replaced with exponential backoff"))),
 				found:  &found{id: natID, state: v1alpha1.FoundStateFailed},
 				events: []event.Event{event.Warning(reasonGatewayFailed, errors.New(failedMsg+"; creating a new one"))},
+			},
+		},
+		"FailedObserveOnlyBackoffPending": {
+			reason: "A failed gateway of an observe-only NATGateway is not ready, and its condition says it is not replaced, since the management policies do not allow it.",
+			ec2:    describeReturns(gateway(failed)),
+			now:    t0.Add(10 * time.Second),
+			cr:     natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve)),
+			want: want{
+				cr: natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve), withAtProvider(observed(gateway(failed))),
+					withConditions(xpv2.Unavailable().WithMessage(failedMsg+"; the management policies do not allow replacing it"))),
+				exists:   true,
+				upToDate: true,
+			},
+		},
+		"FailedObserveOnlyBackoffElapsed": {
+			reason: "Once its backoff has elapsed, a failed gateway of an observe-only NATGateway does not exist; the Warning says that no new one is created.",
+			ec2:    describeReturns(gateway(failed)),
+			now:    t0.Add(30 * time.Second),
+			cr:     natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve)),
+			want: want{
+				cr: natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve), withAtProvider(observed(gateway(failed))),
+					withConditions(xpv2.Unavailable().WithMessage(failedMsg+"; the management policies do not allow replacing it"))),
+				found:  &found{id: natID, state: v1alpha1.FoundStateFailed},
+				events: []event.Event{event.Warning(reasonGatewayFailed, errors.New(failedMsg+"; the management policies do not allow creating a new one"))},
 			},
 		},
 		"FailedStreakBackoffPending": {

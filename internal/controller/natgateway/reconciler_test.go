@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
@@ -195,8 +196,12 @@ func TestReconcileWithoutCreate(t *testing.T) {
 			cr := natGateway(withExternalName(natID), withFinalizer(), withTags(map[string]string{"team": "net"}), func(cr *v1alpha1.NATGateway) {
 				cr.SetManagementPolicies(tc.policies)
 			})
-			k, _ := reconcileOnce(t, cr, api, f, t0)
+			k, rec := reconcileOnce(t, cr, api, f, t0)
 
+			want := []event.Event{event.Warning(reasonGatewayDeleted, errors.New("NAT gateway "+natID+" was deleted outside Crossplane; the management policies do not allow creating a new one"))}
+			if diff := cmp.Diff(want, eventsOf(rec, reasonGatewayDeleted)); diff != "" {
+				t.Errorf("\n%s\n%s events: -want, +got:\n%s", tc.reason, reasonGatewayDeleted, diff)
+			}
 			if diff := cmp.Diff([]mutation(nil), m.log, sdkOpts...); diff != "" {
 				t.Errorf("\n%s\nEC2 calls that change something: -want, +got:\n%s", tc.reason, diff)
 			}
@@ -211,6 +216,17 @@ func TestReconcileWithoutCreate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// eventsOf returns the events rec recorded with reason r.
+func eventsOf(rec *recorder, r event.Reason) []event.Event {
+	var out []event.Event
+	for _, e := range rec.events {
+		if e.Reason == r {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // TestReconcileWaitsForDeletion checks that the finalizer stays while EC2
