@@ -29,9 +29,14 @@ import (
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 )
 
-// creationGracePeriod is how long after a successful Create a missing
-// address is taken for EC2's eventual consistency rather than a release.
+// creationGracePeriod is how long after a successful Create an address EC2
+// has not listed yet is taken for EC2's eventual consistency rather than a
+// release.
 const creationGracePeriod = 30 * time.Second
+
+// shortPollInterval is how soon an address EC2 has not listed yet, right
+// after its allocation, is observed again.
+const shortPollInterval = 5 * time.Second
 
 // SetupGated adds the ElasticIP controller once the ElasticIP and NATGateway
 // CRDs are served: the controller watches NATGateways to release an address
@@ -100,7 +105,12 @@ func lifecycleOptions(c *connector) []managed.ReconcilerOption {
 		// tag, which makes a lost external name safe to recover from.
 		managed.WithInitializers(),
 		managed.WithDeterministicExternalName(true),
-		managed.WithCreationGracePeriod(creationGracePeriod),
+		// Observe waits itself for a new address EC2 does not list yet
+		// (notListedYet), so the reconciler's own grace period, which would
+		// also hold back an address released right after its allocation,
+		// is off.
+		managed.WithCreationGracePeriod(0),
+		managed.WithPollIntervalHook(poller{short: shortPollInterval, now: time.Now}.interval),
 	}
 }
 

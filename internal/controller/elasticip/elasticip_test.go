@@ -92,6 +92,11 @@ func withAnnotations(a map[string]string) func(*v1alpha1.ElasticIP) {
 	return func(cr *v1alpha1.ElasticIP) { meta.AddAnnotations(cr, a) }
 }
 
+// withCreatedAt records that the reconciler created the address at t.
+func withCreatedAt(t time.Time) func(*v1alpha1.ElasticIP) {
+	return withAnnotations(map[string]string{meta.AnnotationKeyExternalCreateSucceeded: t.Format(time.RFC3339)})
+}
+
 func withSpec(p v1alpha1.ElasticIPParameters) func(*v1alpha1.ElasticIP) {
 	return func(cr *v1alpha1.ElasticIP) { cr.Spec.ForProvider = p }
 }

@@ -5,6 +5,8 @@ package elasticip
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -31,6 +33,11 @@ const reasonReleased event.Reason = "AddressReleased"
 // A released address does not exist, so the managed reconciler allocates a
 // new one. While the ElasticIP is being deleted the address exists as long as
 // EC2 lists it, so the finalizer stays until it is released.
+//
+// EC2 is eventually consistent: for 30s after allocating an address, an
+// address EC2 has not listed yet still exists (not ready), so no second one
+// is allocated. An address EC2 listed once and no longer lists was released,
+// and is allocated again at once, however new.
 func (e *external) Observe(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.ExternalObservation, error) {
 	h, err := healing.Get(cr)
 	if err != nil {
@@ -47,10 +54,15 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.ElasticIP) (managed
 	if err != nil {
 		return managed.ExternalObservation{}, errors.Wrapf(err, "cannot describe address %s", id)
 	}
+	if a == nil && !meta.WasDeleted(cr) && notListedYet(cr, e.now()) {
+		// An address allocated moments ago may not be listed yet, and
+		// allocating another now would leave this one behind.
+		cr.Status.AtProvider = v1alpha1.ElasticIPObservation{Healing: h}
+		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("waiting for EC2 to list address %s, allocated moments ago", id)))
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+	}
 	if a == nil {
-		// Right after Create, EC2 may not list the new address yet; the
-		// reconciler waits out this grace period before creating again.
-		if !meta.WasDeleted(cr) && !meta.ExternalCreateSucceededDuring(cr, creationGracePeriod) {
+		if !meta.WasDeleted(cr) {
 			e.recorder.Event(cr, event.Warning(reasonReleased, errors.Errorf("address %s no longer exists: it was released outside Crossplane", id)))
 		}
 		return managed.ExternalObservation{ResourceExists: false}, nil
@@ -75,6 +87,14 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.ElasticIP) (managed
 		ResourceUpToDate: false,
 		Diff:             cmp.Diff(desired, userTags(cr.Status.AtProvider.Tags)),
 	}, nil
+}
+
+// notListedYet reports whether the address of cr was allocated less than
+// creationGracePeriod before now and EC2 has not listed it since: Observe
+// writes the allocation ID of every address EC2 lists to the status.
+func notListedYet(cr *v1alpha1.ElasticIP, now time.Time) bool {
+	t := meta.GetExternalCreateSucceeded(cr)
+	return !t.IsZero() && now.Sub(t) < creationGracePeriod && aws.ToString(cr.Status.AtProvider.AllocationID) != meta.GetExternalName(cr)
 }
 
 // describe returns the address with allocation ID id, or nil when EC2 does

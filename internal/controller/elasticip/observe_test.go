@@ -17,7 +17,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/test"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
@@ -70,7 +69,10 @@ func TestObserve(t *testing.T) {
 	observedHealed := observed
 	observedHealed.Healing = record
 
-	justCreated := withAnnotations(map[string]string{meta.AnnotationKeyExternalCreateSucceeded: time.Now().Format(time.RFC3339)})
+	// The tests' clock reads t0.
+	justCreated := withCreatedAt(t0.Add(-10 * time.Second))
+	seen := withAtProvider(v1alpha1.ElasticIPObservation{AllocationID: aws.String(allocOld), PublicIP: aws.String(publicIP)})
+	waiting := withConditions(xpv2.Unavailable().WithMessage("waiting for EC2 to list address " + allocOld + ", allocated moments ago"))
 
 	type want struct {
 		o        managed.ExternalObservation
@@ -118,12 +120,59 @@ func TestObserve(t *testing.T) {
 			},
 		},
 		"NotYetListedAfterCreate": {
-			reason: "Right after Create, EC2 may not list the new address yet: that is not a release, so there is no Warning.",
+			reason: "An address allocated moments ago that EC2 does not list yet exists and is not ready: EC2 is eventually consistent, and allocating another would leave it behind. It is no release, so there is no Warning.",
 			ec2:    &fake.EC2{MockDescribeAddresses: describeAddressesError(apiError("InvalidAllocationID.NotFound"))},
 			cr:     elasticIP(withExternalName(allocOld), justCreated),
 			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				cr: elasticIP(withExternalName(allocOld), justCreated, waiting),
+			},
+		},
+		"NotYetListedStaleStatus": {
+			reason: "The status of the address that was replaced is no sign that EC2 listed the new one: it is waited for, and the stale status is cleared.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddresses(t, allocOld)},
+			cr:     elasticIP(withExternalName(allocOld), justCreated, withAtProvider(v1alpha1.ElasticIPObservation{AllocationID: aws.String(allocOther), PublicIP: aws.String(publicIP)})),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				cr: elasticIP(withExternalName(allocOld), justCreated, waiting),
+			},
+		},
+		"NotYetListedHealingKept": {
+			reason: "While an address allocated moments ago is waited for, the healing record stays in status.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddressesError(apiError("InvalidAllocationID.NotFound"))},
+			cr:     elasticIP(withExternalName(allocOld), justCreated, withHealed),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
+				cr: elasticIP(withExternalName(allocOld), justCreated, withHealed, withAtProvider(v1alpha1.ElasticIPObservation{Healing: record}), waiting),
+			},
+		},
+		"ReleasedRightAfterAllocation": {
+			reason: "An address EC2 listed once since its allocation and no longer lists was released, however new: it does not exist, so it is allocated again at once, and a Warning names it.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddressesError(apiError("InvalidAllocationID.NotFound"))},
+			cr:     elasticIP(withExternalName(allocOld), justCreated, seen),
+			want: want{
+				o:        managed.ExternalObservation{ResourceExists: false},
+				cr:       elasticIP(withExternalName(allocOld), justCreated, seen),
+				warnings: []string{"address " + allocOld + " no longer exists: it was released outside Crossplane"},
+			},
+		},
+		"NotListedAfterGracePeriod": {
+			reason: "An address EC2 still does not list 30s after its allocation is gone: it does not exist.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddressesError(apiError("InvalidAllocationID.NotFound"))},
+			cr:     elasticIP(withExternalName(allocOld), withCreatedAt(t0.Add(-30*time.Second))),
+			want: want{
+				o:        managed.ExternalObservation{ResourceExists: false},
+				cr:       elasticIP(withExternalName(allocOld), withCreatedAt(t0.Add(-30*time.Second))),
+				warnings: []string{"address " + allocOld + " no longer exists: it was released outside Crossplane"},
+			},
+		},
+		"NotYetListedWhileDeleting": {
+			reason: "While the ElasticIP is being deleted, an address EC2 does not list is gone, however new, so the finalizer goes.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddressesError(apiError("InvalidAllocationID.NotFound"))},
+			cr:     elasticIP(withExternalName(allocOld), justCreated, withDeletionTimestamp()),
+			want: want{
 				o:  managed.ExternalObservation{ResourceExists: false},
-				cr: elasticIP(withExternalName(allocOld), justCreated),
+				cr: elasticIP(withExternalName(allocOld), justCreated, withDeletionTimestamp()),
 			},
 		},
 		"Found": {

@@ -6,6 +6,7 @@ package elasticip
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -219,5 +220,90 @@ func TestReconcileReallocationRecordReachesAPIServer(t *testing.T) {
 	}
 	if h == nil || h.Recreations != 1 || h.Last == nil || h.Last.PreviousID != allocOld || h.Last.NewID != allocNew || h.Last.FoundState != v1alpha1.FoundStateNotFound {
 		t.Errorf("Reconcile(...): written healing record = %+v, want one recreation from %s to %s (not-found)", h, allocOld, allocNew)
+	}
+}
+
+// TestReconcileAllocatedMomentsAgo checks how the reconciler treats an
+// address allocated moments ago that EC2 does not list: one EC2 never listed
+// is waited for, soon observed again and never allocated twice; one EC2
+// listed and no longer lists was released, and is allocated again at once.
+func TestReconcileAllocatedMomentsAgo(t *testing.T) {
+	justCreated := withCreatedAt(time.Now().Add(-5 * time.Second))
+	type want struct {
+		result       reconcile.Result
+		externalName string
+		ready        xpv2.Condition
+	}
+	cases := map[string]struct {
+		reason string
+		stored *v1alpha1.ElasticIP
+		ec2    func(t *testing.T) *fake.EC2
+		want   want
+	}{
+		"NotListedYetWaits": {
+			reason: "An address EC2 has not listed since its allocation is waited for: nothing is allocated, the ElasticIP is not ready and is observed again within 5s.",
+			stored: elasticIP(withExternalName(allocNew), withPolicies(xpv2.ManagementActionAll), withFinalizer(), justCreated),
+			ec2: func(t *testing.T) *fake.EC2 {
+				t.Helper()
+				return &fake.EC2{
+					MockDescribeAddresses: describeAddressesError(apiError("InvalidAllocationID.NotFound")),
+					MockAllocateAddress:   refuse[*ec2.AllocateAddressInput, *ec2.AllocateAddressOutput](t, "AllocateAddress"),
+				}
+			},
+			want: want{
+				result: reconcile.Result{RequeueAfter: 5 * time.Second},
+				ready:  xpv2.Unavailable().WithMessage("waiting for EC2 to list address " + allocNew + ", allocated moments ago"),
+			},
+		},
+		"ReleasedRightAfterAllocation": {
+			reason: "An address EC2 listed after its allocation and released moments later is allocated again in the same reconcile, without waiting out a grace period.",
+			stored: elasticIP(withExternalName(allocOld), withPolicies(xpv2.ManagementActionAll), withFinalizer(), justCreated,
+				withAtProvider(v1alpha1.ElasticIPObservation{AllocationID: aws.String(allocOld)})),
+			ec2: func(t *testing.T) *fake.EC2 {
+				t.Helper()
+				return &fake.EC2{
+					MockDescribeAddresses: func(ctx context.Context, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+						if len(in.AllocationIds) > 0 {
+							return describeAddressesError(apiError("InvalidAllocationID.NotFound"))(ctx, in)
+						}
+						return describeOwned(t)(ctx, in)
+					},
+					MockAllocateAddress: func(context.Context, *ec2.AllocateAddressInput) (*ec2.AllocateAddressOutput, error) {
+						return &ec2.AllocateAddressOutput{AllocationId: aws.String(allocNew)}, nil
+					},
+				}
+			},
+			want: want{
+				//nolint:staticcheck // crossplane-runtime v2.4.0 answers Requeue: true after a creation.
+				result:       reconcile.Result{Requeue: true},
+				externalName: allocNew,
+				ready:        xpv2.Creating(),
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			w := &writes{}
+			got, err := reconciler(t, tc.stored, tc.ec2(t), w).Reconcile(context.Background(), reconcile.Request{NamespacedName: client.ObjectKeyFromObject(tc.stored)})
+			if err != nil {
+				t.Fatalf("\n%s\nReconcile(...): %v", tc.reason, err)
+			}
+			if diff := cmp.Diff(tc.want.result, got); diff != "" {
+				t.Errorf("\n%s\nReconcile(...): -want result, +got result:\n%s", tc.reason, diff)
+			}
+			var written string
+			if len(w.updates) > 0 {
+				written = meta.GetExternalName(w.updates[len(w.updates)-1])
+			}
+			if diff := cmp.Diff(tc.want.externalName, written); diff != "" {
+				t.Errorf("\n%s\nReconcile(...): written external name: -want, +got:\n%s", tc.reason, diff)
+			}
+			if w.status == nil {
+				t.Fatalf("\n%s\nReconcile(...): status was not written", tc.reason)
+			}
+			if diff := cmp.Diff(tc.want.ready, w.status.GetCondition(xpv2.TypeReady), test.EquateConditions()); diff != "" {
+				t.Errorf("\n%s\nReconcile(...): written Ready condition: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
 	}
 }
