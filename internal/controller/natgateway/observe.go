@@ -130,7 +130,7 @@ func (e *external) observeFailed(cr *v1alpha1.NATGateway, h *v1alpha1.Healing, d
 		cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; spec.onFailed is Report, so it is not replaced"))
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
-	if mayCreate(cr) {
+	if allows(cr, xpv2.ManagementActionCreate) {
 		cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; it is replaced with exponential backoff"))
 	} else {
 		cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; the management policies do not allow replacing it"))
@@ -151,20 +151,10 @@ func (e *external) observeFailed(cr *v1alpha1.NATGateway, h *v1alpha1.Healing, d
 	return managed.ExternalObservation{ResourceExists: false}, nil
 }
 
-// mayCreate reports whether the management policies of cr let the managed
-// reconciler create a gateway, as crossplane-runtime decides it. No policies
-// at all are the default (all actions) when management policies are off;
-// when they are on, no policies pause the NATGateway, so Observe is not
-// called.
-func mayCreate(cr *v1alpha1.NATGateway) bool {
-	p := cr.GetManagementPolicies()
-	return len(p) == 0 || managed.NewManagementPoliciesResolver(true, p).ShouldCreate()
-}
-
 // creatingNew tells what follows for a gateway of cr that is gone or failed:
 // a new one is created, unless the management policies forbid it.
 func creatingNew(cr *v1alpha1.NATGateway) string {
-	if mayCreate(cr) {
+	if allows(cr, xpv2.ManagementActionCreate) {
 		return "creating a new one"
 	}
 	return "the management policies do not allow creating a new one"

@@ -71,7 +71,10 @@ func (e *external) replace(ctx context.Context, cr *v1alpha1.NATGateway, d drift
 	return nil
 }
 
-// allows reports whether the management policies of cr allow action.
+// allows reports whether the management policies of cr allow action. No
+// policies at all are the default (all actions) when management policies are
+// off; when they are on, no policies pause the NATGateway, so the provider
+// does not reconcile it.
 func allows(cr *v1alpha1.NATGateway, action xpv2.ManagementAction) bool {
 	p := cr.GetManagementPolicies()
 	return len(p) == 0 || slices.Contains(p, xpv2.ManagementActionAll) || slices.Contains(p, action)
