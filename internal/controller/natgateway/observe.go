@@ -6,6 +6,7 @@ package natgateway
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -60,7 +61,7 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (manage
 	if err != nil {
 		return managed.ExternalObservation{}, errors.Wrapf(err, "cannot describe NAT gateway %s", id)
 	}
-	if gw == nil && !deleting && e.createdRecently(cr) {
+	if gw == nil && !deleting && createdRecently(cr, e.now()) {
 		// EC2 is eventually consistent: a gateway created moments ago may
 		// not be listed yet, and creating another now would duplicate it.
 		cr.Status.AtProvider = v1alpha1.NATGatewayObservation{Healing: h}
@@ -113,10 +114,10 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (manage
 }
 
 // createdRecently reports whether the reconciler created cr's gateway less
-// than creationGracePeriod ago.
-func (e *external) createdRecently(cr *v1alpha1.NATGateway) bool {
+// than creationGracePeriod before now.
+func createdRecently(cr *v1alpha1.NATGateway, now time.Time) bool {
 	t := meta.GetExternalCreateSucceeded(cr)
-	return !t.IsZero() && e.now().Sub(t) < creationGracePeriod
+	return !t.IsZero() && now.Sub(t) < creationGracePeriod
 }
 
 // observeFailed reports a failed gateway: it exists, unless it is to be

@@ -25,7 +25,8 @@ type poller struct {
 }
 
 // interval returns the wait before the next observation of mg: short while
-// the gateway is pending, deleting or changing an address; the rest of the
+// the gateway is pending, deleting, changing an address or, created moments
+// ago, not listed by EC2 yet; the rest of the
 // backoff (at most poll) while a failed gateway waits to be replaced; poll
 // otherwise. It reads the observation Observe just wrote to the status.
 func (p poller) interval(mg resource.Managed, poll time.Duration) time.Duration {
@@ -39,8 +40,10 @@ func (p poller) interval(mg resource.Managed, poll time.Duration) time.Duration 
 	case v1alpha1.NATGatewayStatePending, v1alpha1.NATGatewayStateDeleting:
 		return short
 	case "":
-		// A gateway with an ID but no state is one EC2 does not list yet.
-		if meta.GetExternalName(cr) != "" {
+		// A gateway with an ID but no state, created moments ago, is one
+		// EC2 does not list yet. One gone for good (an observe-only import
+		// that was purged) waits for the poll interval.
+		if meta.GetExternalName(cr) != "" && createdRecently(cr, p.now()) {
 			return short
 		}
 	case v1alpha1.NATGatewayStateFailed:

@@ -10,8 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource/fake"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
@@ -34,9 +36,21 @@ func TestPollerInterval(t *testing.T) {
 		},
 		"NotListedYet": {
 			reason: "A gateway created moments ago that EC2 does not list yet is observed again soon.",
-			mg:     natGateway(withExternalName(natID)),
+			mg:     natGateway(withExternalName(natID), withAnnotation(meta.AnnotationKeyExternalCreateSucceeded, t0.Format(time.RFC3339))),
 			poll:   time.Minute,
 			want:   5 * time.Second,
+		},
+		"NotListedAfterGracePeriod": {
+			reason: "A gateway EC2 still does not list 30s after its creation is gone: the poll interval applies.",
+			mg:     natGateway(withExternalName(natID), withAnnotation(meta.AnnotationKeyExternalCreateSucceeded, t0.Add(-20*time.Second).Format(time.RFC3339))),
+			poll:   time.Minute,
+			want:   time.Minute,
+		},
+		"PurgedImport": {
+			reason: "A gateway the provider did not create (an observe-only import) that EC2 no longer knows is observed again after the poll interval, not every few seconds.",
+			mg:     natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve)),
+			poll:   time.Minute,
+			want:   time.Minute,
 		},
 		"NoGatewayYet": {
 			reason: "A NATGateway without a gateway is observed again after the poll interval.",
