@@ -18,15 +18,14 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/statemetrics"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
 // creationGracePeriod is how long after a successful Create an address EC2
@@ -54,35 +53,17 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFacto
 // Setup adds a controller that reconciles ElasticIP managed resources.
 func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
 	name := managed.ControllerName(v1alpha1.ElasticIPGroupKind)
-	//nolint:staticcheck // crossplane-runtime's event.APIRecorder takes the old events API recorder; see crossplane/crossplane#7152.
-	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name), o.EventFilterFunctions...)
+	if err := managedopts.AddStateMetrics(mgr, o, &v1alpha1.ElasticIPList{}); err != nil {
+		return err
+	}
 
+	recorder := managedopts.NewEventRecorder(mgr, o, name)
 	opts := append(lifecycleOptions(&connector{
 		usage:         resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{}),
 		clients:       ec,
 		recorder:      recorder,
 		reallocations: reallocations,
-	}),
-		managed.WithLogger(o.Logger.WithValues("controller", name)),
-		managed.WithRecorder(recorder),
-		managed.WithPollInterval(o.PollInterval),
-	)
-	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {
-		opts = append(opts, managed.WithManagementPolicies())
-	}
-	if o.Features.Enabled(feature.EnableAlphaChangeLogs) {
-		opts = append(opts, managed.WithChangeLogger(o.ChangeLogOptions.ChangeLogger))
-	}
-	if o.MetricOptions != nil {
-		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
-	}
-	if o.MetricOptions != nil && o.MetricOptions.MRStateMetrics != nil {
-		sr := statemetrics.NewMRStateRecorder(mgr.GetClient(), o.Logger, o.MetricOptions.MRStateMetrics, &v1alpha1.ElasticIPList{}, o.MetricOptions.PollStateMetricInterval)
-		if err := mgr.Add(sr); err != nil {
-			return errors.Wrap(err, "cannot register the ElasticIP state metrics recorder")
-		}
-	}
-
+	}), managedopts.Standard(o, name, recorder)...)
 	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.ElasticIPGroupVersionKind), opts...)
 
 	return ctrl.NewControllerManagedBy(mgr).
@@ -96,7 +77,7 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) e
 }
 
 // lifecycleOptions are the reconciler options that decide how an ElasticIP
-// is created, named and deleted; Setup adds logging, metrics and policies.
+// is created, named and deleted; Setup adds the standard ones.
 func lifecycleOptions(c *connector) []managed.ReconcilerOption {
 	return []managed.ReconcilerOption{
 		managed.WithTypedExternalConnector[*v1alpha1.ElasticIP](c),

@@ -16,17 +16,16 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/statemetrics"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/natinventory"
 	"github.com/egresskit/provider-aws-egress/internal/controller/follow"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
 // Defaults of the settings Setup accepts as Options.
@@ -99,8 +98,11 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, o
 		return errors.Errorf("cannot set up the NAT gateway inventory: interval %s is negative; use 0 to turn it off", s.inventory)
 	}
 
-	//nolint:staticcheck // crossplane-runtime's event.APIRecorder takes the old events API recorder; see crossplane/crossplane#7152.
-	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name), o.EventFilterFunctions...)
+	if err := managedopts.AddStateMetrics(mgr, o, &v1alpha1.NATGatewayList{}); err != nil {
+		return err
+	}
+
+	recorder := managedopts.NewEventRecorder(mgr, o, name)
 	usage := resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{})
 	conn := &connector{
 		usage:       usage,
@@ -111,13 +113,6 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, o
 		now:         s.now,
 	}
 	ropts := reconcilerOptions(mgr.GetClient(), o, conn, recorder, s)
-
-	if o.MetricOptions != nil && o.MetricOptions.MRStateMetrics != nil {
-		smr := statemetrics.NewMRStateRecorder(mgr.GetClient(), o.Logger, o.MetricOptions.MRStateMetrics, &v1alpha1.NATGatewayList{}, o.MetricOptions.PollStateMetricInterval)
-		if err := mgr.Add(smr); err != nil {
-			return errors.Wrap(err, "cannot register MR state metrics recorder for kind v1alpha1.NATGatewayList")
-		}
-	}
 
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.NATGateway{}, indexElasticIPRefs, elasticIPRefs); err != nil {
 		return errors.Wrap(err, "cannot index NATGateways by the ElasticIPs they reference")
@@ -154,9 +149,11 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, o
 }
 
 // reconcilerOptions are the options of the NATGateway reconciler, with c as
-// its client, conn as its connector and rec as its event recorder.
+// its client, conn as its connector and rec as its event recorder: those that
+// decide how a gateway is created, named and observed again, and the
+// standard ones.
 func reconcilerOptions(c client.Client, o controller.Options, conn *connector, rec event.Recorder, s settings) []managed.ReconcilerOption {
-	ropts := []managed.ReconcilerOption{
+	return append([]managed.ReconcilerOption{
 		managed.WithTypedExternalConnector[*v1alpha1.NATGateway](conn),
 		// The external name is the ID EC2 assigns, set by Create.
 		managed.WithInitializers(),
@@ -164,25 +161,12 @@ func reconcilerOptions(c client.Client, o controller.Options, conn *connector, r
 		// Create and the write of the external name is safe to retry.
 		managed.WithDeterministicExternalName(true),
 		managed.WithReferenceResolver(follow.NewReferenceResolver(c)),
-		managed.WithLogger(o.Logger.WithValues("controller", managed.ControllerName(v1alpha1.NATGatewayGroupKind))),
-		managed.WithRecorder(rec),
-		managed.WithPollInterval(o.PollInterval),
 		// Observe waits itself for a new gateway EC2 does not list yet
 		// (createdRecently), so the reconciler's own grace period, which
 		// would also hold back a gateway EC2 lists as deleted, is off.
 		managed.WithCreationGracePeriod(0),
 		managed.WithPollIntervalHook(poller{short: s.shortPoll, backoff: s.backoff, now: s.now}.interval),
-	}
-	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {
-		ropts = append(ropts, managed.WithManagementPolicies())
-	}
-	if o.Features.Enabled(feature.EnableAlphaChangeLogs) {
-		ropts = append(ropts, managed.WithChangeLogger(o.ChangeLogOptions.ChangeLogger))
-	}
-	if o.MetricOptions != nil {
-		ropts = append(ropts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
-	}
-	return ropts
+	}, managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), rec)...)
 }
 
 // A connector produces an external client for a NATGateway.

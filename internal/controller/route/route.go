@@ -17,17 +17,15 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/statemetrics"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/controller/follow"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
 // SetupGated adds the Route controller once the Route and NATGateway CRDs are
@@ -45,32 +43,14 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFacto
 // Setup adds a controller that reconciles Route managed resources.
 func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
 	name := managed.ControllerName(v1alpha1.RouteGroupKind)
-	//nolint:staticcheck // crossplane-runtime's event.APIRecorder takes the old events API recorder; see crossplane/crossplane#7152.
-	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name), o.EventFilterFunctions...)
+	if err := managedopts.AddStateMetrics(mgr, o, &v1alpha1.RouteList{}); err != nil {
+		return err
+	}
 
 	opts := append(lifecycleOptions(mgr, &connector{
 		usage:   resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{}),
 		clients: ec,
-	}),
-		managed.WithLogger(o.Logger.WithValues("controller", name)),
-		managed.WithRecorder(recorder),
-		managed.WithPollInterval(o.PollInterval),
-	)
-	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {
-		opts = append(opts, managed.WithManagementPolicies())
-	}
-	if o.Features.Enabled(feature.EnableAlphaChangeLogs) {
-		opts = append(opts, managed.WithChangeLogger(o.ChangeLogOptions.ChangeLogger))
-	}
-	if o.MetricOptions != nil {
-		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
-	}
-	if o.MetricOptions != nil && o.MetricOptions.MRStateMetrics != nil {
-		sr := statemetrics.NewMRStateRecorder(mgr.GetClient(), o.Logger, o.MetricOptions.MRStateMetrics, &v1alpha1.RouteList{}, o.MetricOptions.PollStateMetricInterval)
-		if err := mgr.Add(sr); err != nil {
-			return errors.Wrap(err, "cannot register MR state metrics recorder for kind v1alpha1.RouteList")
-		}
-	}
+	}), managedopts.Standard(o, name, managedopts.NewEventRecorder(mgr, o, name))...)
 
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.Route{}, indexNATGatewayRef, natGatewayRef); err != nil {
 		return errors.Wrap(err, "cannot index Routes by the NATGateway they reference")
@@ -91,8 +71,7 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) e
 }
 
 // lifecycleOptions are the reconciler options that decide how a Route is
-// named, resolved, created and deleted; Setup adds logging, metrics and
-// policies.
+// named, resolved, created and deleted; Setup adds the standard ones.
 func lifecycleOptions(mgr ctrl.Manager, c *connector) []managed.ReconcilerOption {
 	return []managed.ReconcilerOption{
 		managed.WithTypedExternalConnector[*v1alpha1.Route](c),
