@@ -107,7 +107,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		response.Fatal(rsp, errors.Wrap(err, "cannot set composite resource status"))
 		return rsp, nil
 	}
-	dxr.Ready = compositeReady(dxr.Ready, zones)
+	dxr.Ready = compositeReady(earlierReady(req), zones)
 	if err := response.SetDesiredComposedResources(rsp, withReadiness(cds, earlier, observed)); err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot set desired composed resources"))
 		return rsp, nil

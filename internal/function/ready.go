@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/resource/composed"
 )
@@ -37,6 +38,21 @@ func observedReady(observed map[resource.Name]resource.ObservedComposed, name re
 		return resource.ReadyTrue
 	}
 	return resource.ReadyFalse
+}
+
+// earlierReady returns the readiness of the composite resource that earlier
+// steps of the pipeline set. request.GetDesiredCompositeResource of
+// function-sdk-go v0.7.1 does not read it, so it is read here.
+func earlierReady(req *fnv1.RunFunctionRequest) resource.Ready {
+	switch req.GetDesired().GetComposite().GetReady() {
+	case fnv1.Ready_READY_TRUE:
+		return resource.ReadyTrue
+	case fnv1.Ready_READY_FALSE:
+		return resource.ReadyFalse
+	case fnv1.Ready_READY_UNSPECIFIED:
+		return resource.ReadyUnspecified
+	}
+	return resource.ReadyUnspecified
 }
 
 // compositeReady returns the readiness of the composite resource. It is not

@@ -4,10 +4,14 @@
 package function
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/request"
 	"github.com/crossplane/function-sdk-go/resource"
@@ -83,5 +87,125 @@ func TestCompositeReady(t *testing.T) {
 				t.Errorf("\n%s\ncompositeReady(...): -want, +got:\n%s", tc.reason, diff)
 			}
 		})
+	}
+}
+
+// TestRunFunctionReadinessMatchesZones checks, over every observed state of
+// zone b's gateway and route and zone c's gateway, that a response never
+// tells Crossplane the composite is ready while it reports a zone not ready
+// or degraded in status.zones, and that its EgressHealthy condition tells
+// the same as status.zones. Crossplane writes that condition together with
+// the XR's Ready condition, so both always agree on one version of the XR.
+func TestRunFunctionReadinessMatchesZones(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		input  string
+		// earlier is the composite's readiness an earlier step set.
+		earlier fnv1.Ready
+	}{
+		"FailoverOn": {
+			reason: "With failover on the composite should be ready only when every zone is.",
+			input:  defaultInput,
+		},
+		"FailoverOff": {
+			reason: "With failover off the composite should be ready only when every zone is.",
+			input:  `{"apiVersion":"egress.fn.egresskit.io/v1beta1","kind":"Input","failover":false}`,
+		},
+		"EarlierStepReady": {
+			reason:  "An earlier step that said the composite is ready should not make it ready while a zone is not.",
+			input:   defaultInput,
+			earlier: readyTrue,
+		},
+		"EarlierStepNotReady": {
+			reason:  "An earlier step that said the composite is not ready should keep it not ready when every zone is.",
+			input:   defaultInput,
+			earlier: readyFalse,
+		},
+	}
+	states := []string{"", "pending", "available", "failed", "deleted"}
+	routes := map[string]*fnv1.Resource{
+		"ActiveViaOwn":  observedRoute(zoneB, "rtb-0000000b", "nat-0000000b", "active"),
+		"ActiveViaPeer": observedRoute(zoneB, "rtb-0000000b", "nat-0000000c", "active"),
+		"Blackhole":     observedRoute(zoneB, "rtb-0000000b", "nat-0000000b", "blackhole"),
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			checked := 0
+			for _, state := range states {
+				for _, ready := range []bool{false, true} {
+					for _, recreated := range []bool{false, true} {
+						for route, observedRouteB := range routes {
+							for _, peerState := range []string{"available", "failed"} {
+								observed := with(healthy(), map[string]*fnv1.Resource{
+									"nat-" + zoneB:                     observedNAT(zoneB, "nat-0000000b", state, ready, recreated),
+									"route-" + zoneB + "-rtb-0000000b": observedRouteB,
+									"nat-" + zoneC:                     observedNAT(zoneC, "nat-0000000c", peerState, peerState == "available", false),
+								})
+								req := newRequest(tc.input, namespacedXR(threeZones("")), observed)
+								if tc.earlier != readyUnset {
+									req.Desired = &fnv1.State{Composite: &fnv1.Resource{Resource: resource.MustStructJSON(`{}`), Ready: tc.earlier}}
+								}
+								at := fmt.Sprintf("gateway b %q ready=%t recreated=%t, route b %s, gateway c %s", state, ready, recreated, route, peerState)
+								checkReadinessMatchesZones(t, tc.reason, at, tc.earlier, req)
+								checked++
+							}
+						}
+					}
+				}
+			}
+			if want := len(states) * 2 * 2 * len(routes) * 2; checked != want {
+				t.Errorf("checked %d states, want %d", checked, want)
+			}
+		})
+	}
+}
+
+// checkReadinessMatchesZones runs the function and checks that the
+// composite's readiness and EgressHealthy agree with status.zones.
+func checkReadinessMatchesZones(t *testing.T, reason, at string, earlier fnv1.Ready, req *fnv1.RunFunctionRequest) {
+	t.Helper()
+	rsp, err := New(logging.NewNopLogger()).RunFunction(context.Background(), req)
+	if err != nil {
+		t.Fatalf("%s: f.RunFunction(...): %v", at, err)
+	}
+	xr := rsp.GetDesired().GetComposite()
+	zones := []zoneStatus{}
+	j, err := json.Marshal(xr.GetResource().AsMap()["status"].(map[string]any)["zones"])
+	if err != nil {
+		t.Fatalf("%s: cannot read status.zones: %v", at, err)
+	}
+	if err := json.Unmarshal(j, &zones); err != nil {
+		t.Fatalf("%s: cannot read status.zones: %v", at, err)
+	}
+	notReady, degraded := false, false
+	for _, z := range zones {
+		if z.Degraded && z.Ready {
+			t.Errorf("\n%s\n%s: zone %s is both degraded and ready", reason, at, z.Zone)
+		}
+		notReady = notReady || !z.Ready
+		degraded = degraded || z.Degraded
+	}
+	want := earlier
+	if notReady {
+		want = readyFalse
+	}
+	if diff := cmp.Diff(want, xr.GetReady()); diff != "" {
+		t.Errorf("\n%s\n%s: zones %+v: composite readiness: -want +got:\n%s", reason, at, zones, diff)
+	}
+	var c *fnv1.Condition
+	for _, rc := range rsp.GetConditions() {
+		if rc.GetType() == ConditionTypeEgressHealthy {
+			c = rc
+		}
+	}
+	wantStatus, wantReason := condTrue, ReasonAvailable
+	switch {
+	case degraded:
+		wantStatus, wantReason = condFalse, ReasonDegraded
+	case notReady:
+		wantStatus, wantReason = condFalse, ReasonPending
+	}
+	if diff := cmp.Diff([]any{wantStatus, wantReason}, []any{c.GetStatus(), c.GetReason()}); diff != "" {
+		t.Errorf("\n%s\n%s: zones %+v: EgressHealthy status and reason: -want +got:\n%s", reason, at, zones, diff)
 	}
 }
