@@ -290,7 +290,10 @@ func (r *run) steadyStatus(gws map[string]ec2sim.NatGatewayState) egressStatus {
 }
 
 // checkStatus wants the XR (and the claim) to report every zone ready
-// through its own gateway of gws, and EgressHealthy.
+// through its own gateway of gws, and EgressHealthy, in one version: the
+// status the function returned can be a write ahead of the conditions (see
+// unhealthyButReady), and the claim's status and conditions are copied
+// from the XR's; give them a moment.
 func (r *run) checkStatus(t *testing.T, gws map[string]ec2sim.NatGatewayState) {
 	t.Helper()
 	want := r.steadyStatus(gws)
@@ -299,8 +302,8 @@ func (r *run) checkStatus(t *testing.T, gws map[string]ec2sim.NatGatewayState) {
 		objs = append(objs, r.obj)
 	}
 	for _, u := range objs {
-		// The claim's status is copied from the XR's; give it a moment.
 		var diff string
+		var c map[string]string
 		err := local.Poll(t.Context(), 30*time.Second, func(ctx context.Context) error {
 			if err := r.get(ctx, u); err != nil {
 				return err
@@ -309,19 +312,19 @@ func (r *run) checkStatus(t *testing.T, gws map[string]ec2sim.NatGatewayState) {
 			if err != nil {
 				return err
 			}
-			if diff = cmp.Diff(want, got); diff != "" {
-				return errors.New("status differs")
+			diff = cmp.Diff(want, got)
+			// The function reports EgressHealthy on the claim too.
+			c = condition(u, conditionEgressHealthy)
+			if diff != "" || c["status"] != "True" || c["reason"] != "Available" {
+				return errors.New("status or EgressHealthy differs")
 			}
 			return nil
 		})
-		if err != nil {
+		switch {
+		case err != nil && diff != "":
 			t.Errorf("%s %s status: -want +got:\n%s", u.GetKind(), u.GetName(), diff)
-		}
-	}
-	// The function reports EgressHealthy on the claim too.
-	for _, u := range objs {
-		if c := condition(u, conditionEgressHealthy); c["status"] != "True" || c["reason"] != "Available" {
-			t.Errorf("%s %s: want EgressHealthy=True (Available), have %v", u.GetKind(), u.GetName(), c)
+		case err != nil:
+			t.Errorf("%s %s: want EgressHealthy=True (Available) with the status wanted, have %v: %v", u.GetKind(), u.GetName(), c, err)
 		}
 	}
 }

@@ -59,13 +59,18 @@ type failover struct {
 	peerZone   string
 	peer       string
 	// reported is when the XR first reported the zone degraded and served
-	// by another zone in its status; what it reported then.
+	// by another zone, in its status and in its conditions of the same
+	// version; what its status was then.
 	reported       time.Duration
 	reportedStatus egressStatus
-	reportedReady  string
 	// degradedCondition is the first EgressHealthy condition with reason
-	// Degraded. Crossplane writes it after the status of the same reconcile.
+	// Degraded. Crossplane writes it after the status of the same reconcile
+	// (see unhealthyButReady).
 	degradedCondition map[string]string
+	// readyWhileUnhealthy is the first version of the XR seen Ready while
+	// its EgressHealthy condition, written with Ready from the same function
+	// response, was False.
+	readyWhileUnhealthy error
 	// back is when the routes pointed at the zone's own new gateway, newID.
 	back  time.Duration
 	newID string
@@ -227,14 +232,22 @@ func (r *run) sample(ctx context.Context, f *failover, now time.Duration) (strin
 	if !zs.Ready && f.noticed == 0 {
 		f.noticed = now
 	}
+	// Status and conditions are of this one version of the XR. Its
+	// conditions can be older than its status (see unhealthyButReady), so
+	// the zone counts as reported degraded once the conditions, which hold
+	// the XR's readiness, report it degraded too.
 	ready := conditionStatus(r.xr, string(xpv2.TypeReady))
-	if zs.Degraded && zs.ServedBy != f.zone && f.reported == 0 {
-		f.reported, f.reportedStatus, f.reportedReady = now, s, ready
+	eh := condition(r.xr, conditionEgressHealthy)
+	if err := unhealthyButReady(r.xr); err != nil && f.readyWhileUnhealthy == nil {
+		f.readyWhileUnhealthy = err
 	}
-	if c := condition(r.xr, conditionEgressHealthy); c["reason"] == reasonDegraded && f.degradedCondition == nil {
-		f.degradedCondition = c
+	if zs.Degraded && zs.ServedBy != f.zone && reportsDegraded(eh, f.zone) && f.reported == 0 {
+		f.reported, f.reportedStatus = now, s
 	}
-	if f.back > 0 && ready == "True" && zs.Ready && zs.GatewayID == f.newID {
+	if eh["reason"] == reasonDegraded && f.degradedCondition == nil {
+		f.degradedCondition = eh
+	}
+	if f.back > 0 && ready == "True" && eh["status"] == "True" && zs.Ready && zs.GatewayID == f.newID {
 		f.recovered = now
 	}
 
@@ -248,8 +261,8 @@ func (r *run) sample(ctx context.Context, f *failover, now time.Duration) (strin
 		g := v.gateways[rt.NatGatewayID]
 		routes = append(routes, fmt.Sprintf("%s via %s (%s %s)", rt.State, rt.NatGatewayID, v.zoneOf(g), g.State))
 	}
-	return fmt.Sprintf("EC2: own gateways [%s], routes [%s] | XR: Ready=%s, zone %s gateway %s %s servedBy %s degraded=%t ready=%t",
-		strings.Join(own, ", "), strings.Join(routes, ", "), ready, f.zone, zs.GatewayID, zs.State, zs.ServedBy, zs.Degraded, zs.Ready), nil
+	return fmt.Sprintf("EC2: own gateways [%s], routes [%s] | XR: Ready=%s EgressHealthy=%s (%s), zone %s gateway %s %s servedBy %s degraded=%t ready=%t",
+		strings.Join(own, ", "), strings.Join(routes, ", "), ready, eh["status"], eh["reason"], f.zone, zs.GatewayID, zs.State, zs.ServedBy, zs.Degraded, zs.Ready), nil
 }
 
 // checkFailover wants the zone's routes to have failed over to the next
@@ -259,6 +272,9 @@ func (r *run) checkFailover(t *testing.T, f *failover) {
 	t.Helper()
 	if f.unresponsive != nil {
 		t.Error(f.unresponsive)
+	}
+	if f.readyWhileUnhealthy != nil {
+		t.Error(f.readyWhileUnhealthy)
 	}
 	zones := r.net.sortedZones()
 	next := ""
@@ -276,7 +292,7 @@ func (r *run) checkFailover(t *testing.T, f *failover) {
 		t.Errorf("the routes of zone %s were back on the zone's own gateway at %s, before they failed over at %s", f.zone, f.back, f.failedOver)
 	}
 	if f.reported == 0 {
-		t.Errorf("%s %s never reported zone %s degraded and served by another zone", r.xr.GetKind(), r.xr.GetName(), f.zone)
+		t.Errorf("%s %s never reported zone %s degraded and served by another zone, in its status and its EgressHealthy condition at once", r.xr.GetKind(), r.xr.GetName(), f.zone)
 		return
 	}
 	zs, _ := f.reportedStatus.zone(f.zone)
@@ -285,9 +301,6 @@ func (r *run) checkFailover(t *testing.T, f *failover) {
 	}
 	if e := f.reportedStatus.Egress; e.DegradedZones != 1 || e.ReadyZones != len(zones)-1 {
 		t.Errorf("%s %s reported %+v while zone %s was degraded, want 1 degraded zone and %d ready ones", r.xr.GetKind(), r.xr.GetName(), e, f.zone, len(zones)-1)
-	}
-	if f.reportedReady == "True" {
-		t.Errorf("%s %s was Ready while it reported zone %s degraded", r.xr.GetKind(), r.xr.GetName(), f.zone)
 	}
 	if c := f.degradedCondition; c == nil || c["status"] != "False" || !strings.Contains(c["message"], f.zone) || !strings.Contains(c["message"], next) {
 		t.Errorf("%s %s: want EgressHealthy=False (Degraded) naming zone %s and zone %s while the zone was degraded, have %v", r.xr.GetKind(), r.xr.GetName(), f.zone, next, c)

@@ -4,10 +4,13 @@
 package composition
 
 import (
+	"strings"
+
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 )
 
 // egressStatus is the status the function writes on an XEgress or
@@ -65,4 +68,51 @@ func (s egressStatus) zone(name string) (zoneStatus, bool) {
 		}
 	}
 	return zoneStatus{}, false
+}
+
+// unhealthyButReady returns an error when one version of an XR is Ready
+// while its EgressHealthy condition is False: the function reported a zone
+// degraded or pending in the same response from which Crossplane derived
+// the XR's readiness. The function never does (it sets the composite's
+// readiness to False whenever a zone is not ready).
+//
+// The check is on the conditions alone, not on status.zones, because
+// Crossplane v2.4.0 writes the outcome of one reconcile of a pipeline XR in
+// two writes, and a reader can get the version between them:
+//
+//  1. a server-side apply of the status the function returned (status.zones
+//     and status.egress), which carries the conditions the XR had when the
+//     reconcile began (internal/controller/apiextensions/composite/
+//     composition_functions.go: xfn.FromStruct of the desired composite,
+//     SetConditions of the earlier conditions, Status().Patch);
+//  2. an update of the conditions derived from the same response: Ready
+//     (from the desired composite's readiness), Synced and the function's
+//     conditions, EgressHealthy among them (reconciler.go: MarkConditions,
+//     then Status().Update).
+//
+// In the version between them status.zones is newer than every condition:
+// right after a zone's gateway is deleted, status.zones reports the zone
+// degraded while Ready is still True and EgressHealthy still Available from
+// the reconcile before; when a reconcile begins from a stale cached XR, the
+// conditions of an even earlier reconcile are written back with the new
+// status, for a few milliseconds. The conditions of every version were
+// written together, from one function response, so Ready and EgressHealthy
+// of one version always belong together.
+func unhealthyButReady(u *unstructured.Unstructured) error {
+	c := condition(u, conditionEgressHealthy)
+	if c["status"] != "False" || conditionStatus(u, string(xpv2.TypeReady)) != "True" {
+		return nil
+	}
+	s, err := statusOf(u)
+	if err != nil {
+		return err
+	}
+	return errors.Errorf("%s %s was Ready while it reported EgressHealthy=False (%s): %s, in version %s with zones %+v",
+		u.GetKind(), u.GetName(), c["reason"], c["message"], u.GetResourceVersion(), s.Zones)
+}
+
+// reportsDegraded tells whether an EgressHealthy condition reports zone
+// degraded.
+func reportsDegraded(c map[string]string, zone string) bool {
+	return c["status"] == "False" && c["reason"] == reasonDegraded && strings.Contains(c["message"], zone)
 }
