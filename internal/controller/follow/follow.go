@@ -6,7 +6,10 @@
 // is replaced and gets a new ID: a Route follows its NATGateway, a NATGateway
 // its ElasticIP. crossplane-runtime resolves a reference only while the
 // referencing field is empty, unless the reference's policy says Always;
-// here Always is the default and an explicit IfNotPresent opts out.
+// here Always is the default and an explicit IfNotPresent opts out. A
+// controller that watches the referenced kind enqueues the referrers of a
+// resource that changed, so that they follow it without waiting for their
+// poll.
 package follow
 
 import (

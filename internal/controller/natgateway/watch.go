@@ -4,18 +4,15 @@
 package natgateway
 
 import (
-	"context"
-
-	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/controller/follow"
 )
 
 // indexElasticIPRefs indexes NATGateways by the names of the ElasticIPs they
@@ -43,19 +40,7 @@ func elasticIPRefs(o client.Object) []string {
 // an ElasticIP's namespace that reference it, so that a gateway follows an
 // address that was allocated again without waiting for its poll interval.
 func enqueueReferencing(c client.Reader) handler.MapFunc {
-	return func(ctx context.Context, o client.Object) []reconcile.Request {
-		l := &v1alpha1.NATGatewayList{}
-		if err := c.List(ctx, l, client.InNamespace(o.GetNamespace()), client.MatchingFields{indexElasticIPRefs: o.GetName()}); err != nil {
-			// The ElasticIP's next change, or the gateways' poll, brings
-			// them up to date.
-			return nil
-		}
-		reqs := make([]reconcile.Request, 0, len(l.Items))
-		for _, gw := range l.Items {
-			reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: gw.GetNamespace(), Name: gw.GetName()}})
-		}
-		return reqs
-	}
+	return follow.EnqueueReferrers[v1alpha1.NATGatewayList](c, indexElasticIPRefs)
 }
 
 // externalNameChanged accepts ElasticIPs that got an external name, or a new

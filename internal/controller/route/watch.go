@@ -4,19 +4,16 @@
 package route
 
 import (
-	"context"
-
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/controller/follow"
 )
 
 // indexNATGatewayRef indexes Routes by the name of the NATGateway they
@@ -38,19 +35,7 @@ func natGatewayRef(o client.Object) []string {
 // replaced gateway, and becomes ready with an available one, without waiting
 // for its poll interval.
 func enqueueReferencing(c client.Reader) handler.MapFunc {
-	return func(ctx context.Context, o client.Object) []reconcile.Request {
-		l := &v1alpha1.RouteList{}
-		if err := c.List(ctx, l, client.InNamespace(o.GetNamespace()), client.MatchingFields{indexNATGatewayRef: o.GetName()}); err != nil {
-			// The NATGateway's next change, or the routes' poll, brings
-			// them up to date.
-			return nil
-		}
-		reqs := make([]reconcile.Request, 0, len(l.Items))
-		for _, r := range l.Items {
-			reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: r.GetNamespace(), Name: r.GetName()}})
-		}
-		return reqs
-	}
+	return follow.EnqueueReferrers[v1alpha1.RouteList](c, indexNATGatewayRef)
 }
 
 // natGatewayChanged accepts NATGateways that got an ID, a new ID (the gateway
