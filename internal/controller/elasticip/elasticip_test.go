@@ -30,6 +30,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
+	"github.com/egresskit/provider-aws-egress/internal/controller/controllertest"
 )
 
 var errBoom = errors.New("boom")
@@ -213,20 +214,13 @@ func TestConnect(t *testing.T) {
 	}
 }
 
-// gate records what SetupGated registers.
-type gate struct{ gvks []schema.GroupVersionKind }
-
-func (g *gate) Register(_ func(), gvks ...schema.GroupVersionKind) { g.gvks = append(g.gvks, gvks...) }
-
-func (g *gate) Set(schema.GroupVersionKind, bool) bool { return false }
-
 func TestSetupGated(t *testing.T) {
-	g := &gate{}
+	g := &controllertest.Gate{}
 	if err := SetupGated(nil, controller.Options{Gate: g}, &clientFactory{}); err != nil {
 		t.Fatalf("SetupGated(...): %v", err)
 	}
 	want := []schema.GroupVersionKind{v1alpha1.ElasticIPGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind}
-	if diff := cmp.Diff(want, g.gvks); diff != "" {
+	if diff := cmp.Diff(want, g.GVKs); diff != "" {
 		t.Errorf("SetupGated(...): the controller must wait for the ElasticIP and NATGateway CRDs it watches: -want, +got:\n%s", diff)
 	}
 }
