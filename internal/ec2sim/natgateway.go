@@ -203,49 +203,15 @@ func (n *natGateway) createXML() natGatewayXML {
 }
 
 func describeNatGateways(c *call) (any, *APIError) {
-	ids := c.q.strings("NatGatewayId")
-	fs, err := c.q.filters()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkFilters(fs, "nat-gateway-id", "state", "subnet-id", "vpc-id"); err != nil {
-		return nil, err
-	}
-	page, err := parsePage(c.q, 1000)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		if _, err := c.lookupNat(id); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.ready(); err != nil {
-		return nil, err
-	}
-	var matched []string
-	for _, id := range selectIDs(ids, c.r.natGateways) {
-		n := c.r.natGateways[id]
-		if !n.visible(c.now) {
-			continue
-		}
-		if matchFilters(fs, n.tags, func(name string) []string {
-			switch name {
-			case "nat-gateway-id":
-				return []string{n.id}
-			case "state":
-				return []string{n.state}
-			case "subnet-id":
-				return nonEmpty(n.subnetID)
-			case "vpc-id":
-				return []string{n.vpcID}
-			}
-			return nil
-		}) {
-			matched = append(matched, id)
-		}
-	}
-	ids, next, err := c.s.pager.paginate(c.pageScope(), matched, page)
+	ids, next, err := describe(c, listing[*natGateway]{
+		idParam:    "NatGatewayId",
+		maxResults: 1000,
+		objects:    c.r.natGateways,
+		lookup:     c.lookupNat,
+		matches: func(n *natGateway, fs []filter) bool {
+			return n.visible(c.now) && matchFilters(fs, n.tags, func(name string) []string { return natValues(n, name) })
+		},
+	}, "nat-gateway-id", "state", "subnet-id", "vpc-id")
 	if err != nil {
 		return nil, err
 	}
@@ -260,6 +226,21 @@ func describeNatGateways(c *call) (any, *APIError) {
 		out.NatGateways.Items = append(out.NatGateways.Items, c.r.natGateways[id].xml())
 	}
 	return &out, nil
+}
+
+// natValues returns the values of a NAT gateway for a filter name.
+func natValues(n *natGateway, name string) []string {
+	switch name {
+	case "nat-gateway-id":
+		return []string{n.id}
+	case "state":
+		return []string{n.state}
+	case "subnet-id":
+		return nonEmpty(n.subnetID)
+	case "vpc-id":
+		return []string{n.vpcID}
+	}
+	return nil
 }
 
 func deleteNatGateway(c *call) (any, *APIError) {

@@ -221,50 +221,15 @@ func createVpc(c *call) (any, *APIError) {
 }
 
 func describeVpcs(c *call) (any, *APIError) {
-	ids := c.q.strings("VpcId")
-	fs, err := c.q.filters()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkFilters(fs, "vpc-id", "state", "is-default", "cidr", "cidr-block", "owner-id", "dhcp-options-id"); err != nil {
-		return nil, err
-	}
-	page, err := parsePage(c.q, 1000)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		if _, err := c.r.lookupVpc(id); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.ready(); err != nil {
-		return nil, err
-	}
-	var matched []string
-	for _, id := range selectIDs(ids, c.r.vpcs) {
-		v := c.r.vpcs[id]
-		if matchFilters(fs, v.tags, func(name string) []string {
-			switch name {
-			case "vpc-id":
-				return []string{v.id}
-			case "state":
-				return []string{stateAvailable}
-			case "is-default":
-				return []string{"false"}
-			case "cidr", "cidr-block":
-				return []string{v.cidr.String()}
-			case "owner-id":
-				return []string{c.r.ownerID}
-			case "dhcp-options-id":
-				return []string{"default"}
-			}
-			return nil
-		}) {
-			matched = append(matched, id)
-		}
-	}
-	ids, next, err := c.s.pager.paginate(c.pageScope(), matched, page)
+	ids, next, err := describe(c, listing[*vpc]{
+		idParam:    "VpcId",
+		maxResults: 1000,
+		objects:    c.r.vpcs,
+		lookup:     c.r.lookupVpc,
+		matches: func(v *vpc, fs []filter) bool {
+			return matchFilters(fs, v.tags, func(name string) []string { return c.r.vpcValues(v, name) })
+		},
+	}, "vpc-id", "state", "is-default", "cidr", "cidr-block", "owner-id", "dhcp-options-id")
 	if err != nil {
 		return nil, err
 	}
@@ -280,21 +245,23 @@ func describeVpcs(c *call) (any, *APIError) {
 	return &out, nil
 }
 
-// selectIDs returns the requested IDs (deduplicated), or every ID of m when
-// none were requested.
-func selectIDs[T any](ids []string, m map[string]T) []string {
-	if len(ids) == 0 {
-		return sortedKeys(m)
+// vpcValues returns the values of a VPC for a filter name.
+func (r *regionState) vpcValues(v *vpc, name string) []string {
+	switch name {
+	case "vpc-id":
+		return []string{v.id}
+	case "state":
+		return []string{stateAvailable}
+	case "is-default":
+		return []string{"false"}
+	case "cidr", "cidr-block":
+		return []string{v.cidr.String()}
+	case "owner-id":
+		return []string{r.ownerID}
+	case "dhcp-options-id":
+		return []string{"default"}
 	}
-	seen := map[string]bool{}
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
+	return nil
 }
 
 type subnetXML struct {
@@ -391,54 +358,15 @@ func zoneNames(zs []zone) string {
 }
 
 func describeSubnets(c *call) (any, *APIError) {
-	ids := c.q.strings("SubnetId")
-	fs, err := c.q.filters()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkFilters(fs, "subnet-id", "vpc-id", "availability-zone", "availability-zone-id", "cidr-block", "cidr", "state", "default-for-az", "owner-id"); err != nil {
-		return nil, err
-	}
-	page, err := parsePage(c.q, 1000)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		if _, err := c.r.lookupSubnet(id); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.ready(); err != nil {
-		return nil, err
-	}
-	var matched []string
-	for _, id := range selectIDs(ids, c.r.subnets) {
-		s := c.r.subnets[id]
-		if matchFilters(fs, s.tags, func(name string) []string {
-			switch name {
-			case "subnet-id":
-				return []string{s.id}
-			case "vpc-id":
-				return []string{s.vpcID}
-			case "availability-zone":
-				return []string{s.zone.name}
-			case "availability-zone-id":
-				return []string{s.zone.id}
-			case "cidr-block", "cidr":
-				return []string{s.cidr.String()}
-			case "state":
-				return []string{stateAvailable}
-			case "default-for-az":
-				return []string{"false"}
-			case "owner-id":
-				return []string{c.r.ownerID}
-			}
-			return nil
-		}) {
-			matched = append(matched, id)
-		}
-	}
-	ids, next, err := c.s.pager.paginate(c.pageScope(), matched, page)
+	ids, next, err := describe(c, listing[*subnet]{
+		idParam:    "SubnetId",
+		maxResults: 1000,
+		objects:    c.r.subnets,
+		lookup:     c.r.lookupSubnet,
+		matches: func(s *subnet, fs []filter) bool {
+			return matchFilters(fs, s.tags, func(name string) []string { return c.r.subnetValues(s, name) })
+		},
+	}, "subnet-id", "vpc-id", "availability-zone", "availability-zone-id", "cidr-block", "cidr", "state", "default-for-az", "owner-id")
 	if err != nil {
 		return nil, err
 	}
@@ -452,6 +380,29 @@ func describeSubnets(c *call) (any, *APIError) {
 		out.Subnets.Items = append(out.Subnets.Items, c.r.subnetXML(c.r.subnets[id]))
 	}
 	return &out, nil
+}
+
+// subnetValues returns the values of a subnet for a filter name.
+func (r *regionState) subnetValues(s *subnet, name string) []string {
+	switch name {
+	case "subnet-id":
+		return []string{s.id}
+	case "vpc-id":
+		return []string{s.vpcID}
+	case "availability-zone":
+		return []string{s.zone.name}
+	case "availability-zone-id":
+		return []string{s.zone.id}
+	case "cidr-block", "cidr":
+		return []string{s.cidr.String()}
+	case "state":
+		return []string{stateAvailable}
+	case "default-for-az":
+		return []string{"false"}
+	case "owner-id":
+		return []string{r.ownerID}
+	}
+	return nil
 }
 
 type zoneXML struct {

@@ -160,36 +160,17 @@ func routeTableOutput(token string, t routeTableXML) any {
 }
 
 func describeRouteTables(c *call) (any, *APIError) {
-	ids := c.q.strings("RouteTableId")
-	fs, err := c.q.filters()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkFilters(fs, "route-table-id", "vpc-id", "owner-id", "association.main", "association.route-table-association-id",
+	ids, next, err := describe(c, listing[*routeTable]{
+		idParam:    "RouteTableId",
+		maxResults: 100,
+		objects:    c.r.routeTables,
+		lookup:     c.r.lookupRouteTable,
+		matches: func(t *routeTable, fs []filter) bool {
+			return matchFilters(fs, t.tags, func(name string) []string { return c.r.routeTableValues(t, name) })
+		},
+	}, "route-table-id", "vpc-id", "owner-id", "association.main", "association.route-table-association-id",
 		"association.route-table-id", "association.subnet-id", "route.nat-gateway-id", "route.state",
-		"route.destination-cidr-block", "route.gateway-id", "route.origin"); err != nil {
-		return nil, err
-	}
-	page, err := parsePage(c.q, 100)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		if _, err := c.r.lookupRouteTable(id); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.ready(); err != nil {
-		return nil, err
-	}
-	var matched []string
-	for _, id := range selectIDs(ids, c.r.routeTables) {
-		t := c.r.routeTables[id]
-		if matchFilters(fs, t.tags, func(name string) []string { return c.r.routeTableValues(t, name) }) {
-			matched = append(matched, id)
-		}
-	}
-	ids, next, err := c.s.pager.paginate(c.pageScope(), matched, page)
+		"route.destination-cidr-block", "route.gateway-id", "route.origin")
 	if err != nil {
 		return nil, err
 	}
