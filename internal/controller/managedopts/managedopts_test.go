@@ -124,7 +124,7 @@ func TestStandard(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			stored := &v1alpha1.ElasticIP{ObjectMeta: metav1.ObjectMeta{Name: "egress-a", Namespace: "default", CreationTimestamp: metav1.Now()}}
 			stored.SetManagementPolicies(xpv2.ManagementPolicies{xpv2.ManagementActionObserve, xpv2.ManagementActionCreate, xpv2.ManagementActionUpdate, xpv2.ManagementActionDelete})
-			meta.AddFinalizer(stored, "finalizer.managedresource.crossplane.io")
+			meta.AddFinalizer(stored, managed.FinalizerName)
 			if tc.external != "" {
 				meta.SetExternalName(stored, tc.external)
 			}
