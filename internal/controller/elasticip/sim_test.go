@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -22,6 +21,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
+	"github.com/egresskit/provider-aws-egress/internal/ec2sim/ec2simtest"
 )
 
 // TestAgainstEC2Sim drives the external client through the life of an
@@ -29,18 +29,7 @@ import (
 // requests, filters and error codes are the wire protocol's.
 func TestAgainstEC2Sim(t *testing.T) {
 	ctx := context.Background()
-	sim, err := ec2sim.New(ec2sim.Options{Durations: ec2sim.Durations{Pending: time.Hour, Deleting: time.Hour, Retention: 2 * time.Hour}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := sim.NewHTTPTestServer()
-	t.Cleanup(hs.Close)
-	api := ec2.New(ec2.Options{
-		Region:           region,
-		BaseEndpoint:     aws.String(hs.URL),
-		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEGRESSKITTEST", "secret", ""),
-		RetryMaxAttempts: 1,
-	})
+	sim, api := ec2simtest.Start(t, ec2sim.Options{Durations: ec2sim.Durations{Pending: time.Hour, Deleting: time.Hour, Retention: 2 * time.Hour}}, region)
 	advance := func(d time.Duration) {
 		t.Helper()
 		if _, err := sim.SetClock(ctx, ec2sim.ClockUpdate{Advance: d}); err != nil {

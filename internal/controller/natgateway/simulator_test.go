@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/google/go-cmp/cmp"
@@ -39,6 +38,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
+	"github.com/egresskit/provider-aws-egress/internal/ec2sim/ec2simtest"
 )
 
 // The tests in this file run the managed reconciler, with the controller's
@@ -96,18 +96,7 @@ type simEnv struct {
 func newSimEnv(t *testing.T, d ec2sim.Durations) *simEnv {
 	t.Helper()
 	ctx := context.Background()
-	sim, err := ec2sim.New(ec2sim.Options{DisableThrottling: true, Durations: d})
-	if err != nil {
-		t.Fatalf("ec2sim.New(...): %v", err)
-	}
-	srv := sim.NewHTTPTestServer()
-	t.Cleanup(srv.Close)
-	api := ec2.New(ec2.Options{
-		Region:           "us-east-1",
-		BaseEndpoint:     aws.String(srv.URL),
-		Credentials:      credentials.NewStaticCredentialsProvider("AKIAEC2SIMULATOR", "secret", ""),
-		RetryMaxAttempts: 1,
-	})
+	sim, api := ec2simtest.Start(t, ec2sim.Options{DisableThrottling: true, Durations: d}, "us-east-1")
 	env := &simEnv{t: t, ctx: ctx, sim: sim, api: api, rec: &recorder{}}
 
 	vpc, err := api.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})

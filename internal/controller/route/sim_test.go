@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
@@ -20,6 +19,7 @@ import (
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
+	"github.com/egresskit/provider-aws-egress/internal/ec2sim/ec2simtest"
 )
 
 // simNetwork is a VPC with a public subnet and a private route table in the
@@ -35,18 +35,7 @@ type simNetwork struct {
 func newSimNetwork(t *testing.T, d ec2sim.Durations) *simNetwork {
 	t.Helper()
 	ctx := context.Background()
-	sim, err := ec2sim.New(ec2sim.Options{Durations: d})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := sim.NewHTTPTestServer()
-	t.Cleanup(hs.Close)
-	api := ec2.New(ec2.Options{
-		Region:           region,
-		BaseEndpoint:     aws.String(hs.URL),
-		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEGRESSKITTEST", "secret", ""),
-		RetryMaxAttempts: 1,
-	})
+	sim, api := ec2simtest.Start(t, ec2sim.Options{Durations: d}, region)
 	vpc, err := api.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String(vpcCIDR)})
 	if err != nil {
 		t.Fatal(err)
