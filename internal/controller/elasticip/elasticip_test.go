@@ -145,18 +145,6 @@ func (r *recorder) Event(_ runtime.Object, e event.Event) { r.events = append(r.
 
 func (r *recorder) WithAnnotations(_ ...string) event.Recorder { return r }
 
-// clientFactory returns api, or err, and records the region it was asked for.
-type clientFactory struct {
-	api    ec2client.API
-	err    error
-	region string
-}
-
-func (f *clientFactory) ClientFor(_ context.Context, _ resource.ModernManaged, region string) (ec2client.API, error) {
-	f.region = region
-	return f.api, f.err
-}
-
 func newExternal(api ec2client.API, r event.Recorder, c prometheus.Counter) *external {
 	return &external{ec2: api, recorder: r, reallocations: c, now: func() time.Time { return t0 }}
 }
@@ -171,25 +159,25 @@ func TestConnect(t *testing.T) {
 	cases := map[string]struct {
 		reason  string
 		usage   resource.ModernTracker
-		factory *clientFactory
+		factory *controllertest.ClientFactory
 		want    want
 	}{
 		"TrackError": {
 			reason:  "An error tracking the ProviderConfig usage is returned before a client is made.",
 			usage:   resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return errBoom }),
-			factory: &clientFactory{api: api},
+			factory: &controllertest.ClientFactory{API: api},
 			want:    want{err: errBoom},
 		},
 		"ClientError": {
 			reason:  "An error making the EC2 client is returned.",
 			usage:   resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
-			factory: &clientFactory{err: errBoom},
+			factory: &controllertest.ClientFactory{Err: errBoom},
 			want:    want{region: region, err: errBoom},
 		},
 		"Success": {
 			reason:  "A client for the ElasticIP's region is returned.",
 			usage:   resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
-			factory: &clientFactory{api: api},
+			factory: &controllertest.ClientFactory{API: api},
 			want:    want{region: region, ok: true},
 		},
 	}
@@ -200,7 +188,7 @@ func TestConnect(t *testing.T) {
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("\n%s\nConnect(...): -want error, +got error:\n%s", tc.reason, diff)
 			}
-			if diff := cmp.Diff(tc.want.region, tc.factory.region); diff != "" {
+			if diff := cmp.Diff(tc.want.region, tc.factory.Region); diff != "" {
 				t.Errorf("\n%s\nConnect(...): -want region, +got region:\n%s", tc.reason, diff)
 			}
 			e, ok := got.(*external)
@@ -216,7 +204,7 @@ func TestConnect(t *testing.T) {
 
 func TestSetupGated(t *testing.T) {
 	g := &controllertest.Gate{}
-	if err := SetupGated(nil, controller.Options{Gate: g}, &clientFactory{}); err != nil {
+	if err := SetupGated(nil, controller.Options{Gate: g}, &controllertest.ClientFactory{}); err != nil {
 		t.Fatalf("SetupGated(...): %v", err)
 	}
 	want := []schema.GroupVersionKind{v1alpha1.ElasticIPGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind}

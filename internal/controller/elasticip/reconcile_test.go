@@ -26,6 +26,7 @@ import (
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
+	"github.com/egresskit/provider-aws-egress/internal/controller/controllertest"
 	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
 )
 
@@ -71,7 +72,7 @@ func reconciler(t *testing.T, stored *v1alpha1.ElasticIP, api *fake.EC2, w *writ
 	}
 	c := &connector{
 		usage:         resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
-		clients:       &clientFactory{api: api},
+		clients:       &controllertest.ClientFactory{API: api},
 		recorder:      event.NewNopRecorder(),
 		reallocations: prometheus.NewCounter(prometheus.CounterOpts{Name: "test_reallocations_total", Help: "Reallocations counted by a test."}),
 	}
@@ -79,21 +80,11 @@ func reconciler(t *testing.T, stored *v1alpha1.ElasticIP, api *fake.EC2, w *writ
 	return managed.NewReconciler(&rfake.Manager{Client: kube, Scheme: s}, resource.ManagedKind(v1alpha1.ElasticIPGroupVersionKind), opts...)
 }
 
-// refuse fails the test when an EC2 call that must not happen happens.
-func refuse[I, O any](t *testing.T, call string) func(context.Context, I) (O, error) {
-	t.Helper()
-	return func(context.Context, I) (O, error) {
-		t.Errorf("%s was called", call)
-		var zero O
-		return zero, errBoom
-	}
-}
-
 func TestReconcileDeletingWhileHeld(t *testing.T) {
 	stored := elasticIP(withExternalName(allocOld), withPolicies(xpv2.ManagementActionAll), withFinalizer(), withDeletionTimestamp())
 	api := &fake.EC2{
 		MockDescribeAddresses: describeAddresses(t, allocOld, address(allocOld, withAssociation)),
-		MockReleaseAddress:    refuse[*ec2.ReleaseAddressInput, *ec2.ReleaseAddressOutput](t, "ReleaseAddress"),
+		MockReleaseAddress:    controllertest.Refuse[*ec2.ReleaseAddressInput, *ec2.ReleaseAddressOutput](t, "ReleaseAddress"),
 	}
 	w := &writes{}
 	got, err := reconciler(t, stored, api, w).Reconcile(context.Background(), reconcile.Request{NamespacedName: client.ObjectKeyFromObject(stored)})
@@ -136,7 +127,7 @@ func TestReconcileObserveOnly(t *testing.T) {
 				t.Helper()
 				return &fake.EC2{
 					MockDescribeAddresses: describeAddressesError(apiError("InvalidAllocationID.NotFound")),
-					MockAllocateAddress:   refuse[*ec2.AllocateAddressInput, *ec2.AllocateAddressOutput](t, "AllocateAddress"),
+					MockAllocateAddress:   controllertest.Refuse[*ec2.AllocateAddressInput, *ec2.AllocateAddressOutput](t, "AllocateAddress"),
 				}
 			},
 			synced: xpv2.ReconcileError(errBoom),
@@ -148,7 +139,7 @@ func TestReconcileObserveOnly(t *testing.T) {
 				t.Helper()
 				return &fake.EC2{
 					MockDescribeAddresses: describeAddresses(t, allocOld, address(allocOld)),
-					MockCreateTags:        refuse[*ec2.CreateTagsInput, *ec2.CreateTagsOutput](t, "CreateTags"),
+					MockCreateTags:        controllertest.Refuse[*ec2.CreateTagsInput, *ec2.CreateTagsOutput](t, "CreateTags"),
 				}
 			},
 			synced: xpv2.ReconcileSuccess(),
@@ -158,7 +149,7 @@ func TestReconcileObserveOnly(t *testing.T) {
 			stored: elasticIP(withExternalName(allocOld), withPolicies(xpv2.ManagementActionObserve), withFinalizer(), withDeletionTimestamp()),
 			ec2: func(t *testing.T) *fake.EC2 {
 				t.Helper()
-				return &fake.EC2{MockReleaseAddress: refuse[*ec2.ReleaseAddressInput, *ec2.ReleaseAddressOutput](t, "ReleaseAddress")}
+				return &fake.EC2{MockReleaseAddress: controllertest.Refuse[*ec2.ReleaseAddressInput, *ec2.ReleaseAddressOutput](t, "ReleaseAddress")}
 			},
 		},
 	}
@@ -247,7 +238,7 @@ func TestReconcileAllocatedMomentsAgo(t *testing.T) {
 				t.Helper()
 				return &fake.EC2{
 					MockDescribeAddresses: describeAddressesError(apiError("InvalidAllocationID.NotFound")),
-					MockAllocateAddress:   refuse[*ec2.AllocateAddressInput, *ec2.AllocateAddressOutput](t, "AllocateAddress"),
+					MockAllocateAddress:   controllertest.Refuse[*ec2.AllocateAddressInput, *ec2.AllocateAddressOutput](t, "AllocateAddress"),
 				}
 			},
 			want: want{

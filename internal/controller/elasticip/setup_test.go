@@ -17,7 +17,7 @@ import (
 // index and the watches must all be accepted.
 func TestSetup(t *testing.T) {
 	mgr := controllertest.NewManager(t, v1alpha1.ElasticIPGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind, v1alpha1.RouteGroupVersionKind)
-	if err := Setup(mgr, controller.DefaultOptions(), &clientFactory{}); err != nil {
+	if err := Setup(mgr, controller.DefaultOptions(), &controllertest.ClientFactory{}); err != nil {
 		t.Errorf("Setup(...): %v", err)
 	}
 }

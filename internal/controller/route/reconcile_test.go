@@ -24,6 +24,7 @@ import (
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
+	"github.com/egresskit/provider-aws-egress/internal/controller/controllertest"
 )
 
 // These tests run crossplane-runtime's managed reconciler with this
@@ -83,23 +84,13 @@ func reconcileOnce(t *testing.T, stored *v1alpha1.Route, gw *v1alpha1.NATGateway
 	mgr := &rfake.Manager{Client: kube, Scheme: s}
 	c := &connector{
 		usage:   resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
-		clients: &clientFactory{api: api},
+		clients: &controllertest.ClientFactory{API: api},
 	}
 	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.RouteGroupVersionKind), append(lifecycleOptions(mgr, c), managed.WithManagementPolicies())...)
 	if _, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: client.ObjectKeyFromObject(stored)}); err != nil {
 		t.Fatalf("Reconcile(...): %v", err)
 	}
 	return w
-}
-
-// refuse fails the test when an EC2 call that must not happen happens.
-func refuse[I, O any](t *testing.T, call string) func(context.Context, I) (O, error) {
-	t.Helper()
-	return func(context.Context, I) (O, error) {
-		t.Errorf("%s was called", call)
-		var zero O
-		return zero, errBoom
-	}
 }
 
 func TestReconcileFollowsReplacedGateway(t *testing.T) {
@@ -161,7 +152,7 @@ func TestReconcilePolicies(t *testing.T) {
 				t.Helper()
 				return &fake.EC2{
 					MockDescribeRouteTables: describeTables(t, table()),
-					MockCreateRoute:         refuse[*ec2.CreateRouteInput, *ec2.CreateRouteOutput](t, "CreateRoute"),
+					MockCreateRoute:         controllertest.Refuse[*ec2.CreateRouteInput, *ec2.CreateRouteOutput](t, "CreateRoute"),
 				}
 			},
 		},
@@ -172,7 +163,7 @@ func TestReconcilePolicies(t *testing.T) {
 				t.Helper()
 				return &fake.EC2{
 					MockDescribeRouteTables: describeTables(t, table(natRoute(natOld, types.RouteStateActive))),
-					MockReplaceRoute:        refuse[*ec2.ReplaceRouteInput, *ec2.ReplaceRouteOutput](t, "ReplaceRoute"),
+					MockReplaceRoute:        controllertest.Refuse[*ec2.ReplaceRouteInput, *ec2.ReplaceRouteOutput](t, "ReplaceRoute"),
 				}
 			},
 			ready: xpv2.Unavailable().WithMessage("route to " + dest + " points at " + natOld + " (active); pointing it at " + natNew),
@@ -182,7 +173,7 @@ func TestReconcilePolicies(t *testing.T) {
 			stored: route(withExternalName(extName), withPolicies(xpv2.ManagementActionObserve), withFinalizer(), withDeletionTimestamp()),
 			ec2: func(t *testing.T) *fake.EC2 {
 				t.Helper()
-				return &fake.EC2{MockDeleteRoute: refuse[*ec2.DeleteRouteInput, *ec2.DeleteRouteOutput](t, "DeleteRoute")}
+				return &fake.EC2{MockDeleteRoute: controllertest.Refuse[*ec2.DeleteRouteInput, *ec2.DeleteRouteOutput](t, "DeleteRoute")}
 			},
 		},
 		"DeletingDeletesOwnRoute": {

@@ -25,7 +25,6 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
-	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
 	"github.com/egresskit/provider-aws-egress/internal/controller/controllertest"
 )
@@ -115,18 +114,6 @@ func apiError(code string) error {
 	return &smithy.GenericAPIError{Code: code, Message: code}
 }
 
-// clientFactory returns api, or err, and records the region it was asked for.
-type clientFactory struct {
-	api    ec2client.API
-	err    error
-	region string
-}
-
-func (f *clientFactory) ClientFor(_ context.Context, _ resource.ModernManaged, region string) (ec2client.API, error) {
-	f.region = region
-	return f.api, f.err
-}
-
 // checkErr compares err with want (errors.Is semantics) and, when msg is
 // set, checks that err says it.
 func checkErr(t *testing.T, reason, call string, want, err error, msg string) {
@@ -149,25 +136,25 @@ func TestConnect(t *testing.T) {
 	cases := map[string]struct {
 		reason  string
 		usage   resource.ModernTracker
-		factory *clientFactory
+		factory *controllertest.ClientFactory
 		want    want
 	}{
 		"TrackError": {
 			reason:  "An error tracking the ProviderConfig usage is returned before a client is made.",
 			usage:   resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return errBoom }),
-			factory: &clientFactory{api: api},
+			factory: &controllertest.ClientFactory{API: api},
 			want:    want{err: errBoom},
 		},
 		"ClientError": {
 			reason:  "An error getting the EC2 client is returned.",
 			usage:   resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
-			factory: &clientFactory{err: errBoom},
+			factory: &controllertest.ClientFactory{Err: errBoom},
 			want:    want{region: region, err: errBoom},
 		},
 		"Success": {
 			reason:  "A client for the Route's region is returned.",
 			usage:   resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
-			factory: &clientFactory{api: api},
+			factory: &controllertest.ClientFactory{API: api},
 			want:    want{region: region, ok: true},
 		},
 	}
@@ -178,7 +165,7 @@ func TestConnect(t *testing.T) {
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("\n%s\nConnect(...): -want error, +got error:\n%s", tc.reason, diff)
 			}
-			if diff := cmp.Diff(tc.want.region, tc.factory.region); diff != "" {
+			if diff := cmp.Diff(tc.want.region, tc.factory.Region); diff != "" {
 				t.Errorf("\n%s\nConnect(...): -want region, +got region:\n%s", tc.reason, diff)
 			}
 			e, ok := got.(*external)
@@ -194,7 +181,7 @@ func TestConnect(t *testing.T) {
 
 func TestSetupGated(t *testing.T) {
 	g := &controllertest.Gate{}
-	if err := SetupGated(nil, controller.Options{Gate: g}, &clientFactory{}); err != nil {
+	if err := SetupGated(nil, controller.Options{Gate: g}, &controllertest.ClientFactory{}); err != nil {
 		t.Fatalf("SetupGated(...): %v", err)
 	}
 	want := []schema.GroupVersionKind{v1alpha1.RouteGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind}

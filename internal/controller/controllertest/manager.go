@@ -1,9 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The egresskit Authors
 // SPDX-License-Identifier: Apache-2.0
 
-// Package controllertest holds what the tests of the managed-resource
-// controllers share to set them up: a manager that never reaches an API
-// server, and a gate that records the kinds a controller waits for.
 package controllertest
 
 import (
@@ -52,16 +49,3 @@ func NewManager(t *testing.T, gvks ...schema.GroupVersionKind) ctrl.Manager {
 	}
 	return mgr
 }
-
-// A Gate records the kinds controllers register to wait for; it never opens.
-type Gate struct {
-	GVKs []schema.GroupVersionKind
-}
-
-// Register records gvks.
-func (g *Gate) Register(_ func(), gvks ...schema.GroupVersionKind) {
-	g.GVKs = append(g.GVKs, gvks...)
-}
-
-// Set does nothing and reports false.
-func (g *Gate) Set(schema.GroupVersionKind, bool) bool { return false }
