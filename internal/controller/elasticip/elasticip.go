@@ -11,9 +11,12 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
+	crcontroller "sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
@@ -36,6 +39,13 @@ const creationGracePeriod = 30 * time.Second
 // shortPollInterval is how soon an address EC2 has not listed yet, right
 // after its allocation, is observed again.
 const shortPollInterval = 5 * time.Second
+
+// maxRequeueDelay caps the delay between the reconciles of one ElasticIP
+// that ask to be requeued. An address held by a NAT gateway that is being
+// deleted waits for it through such reconciles; without the cap, the
+// runtime's exponential delay reaches a minute, and the finalizer would stay
+// up to that long after the address was released.
+const maxRequeueDelay = 10 * time.Second
 
 // SetupGated adds the ElasticIP controller once the ElasticIP and NATGateway
 // CRDs are served: the controller watches NATGateways to release an address
@@ -68,12 +78,20 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) e
 
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(name).
-		WithOptions(o.ForControllerRuntime()).
+		WithOptions(controllerOptions(o)).
 		For(&v1alpha1.ElasticIP{}, builder.WithPredicates(resource.DesiredStateChanged())).
 		// An address held by a NAT gateway is released once the gateway is
 		// gone: reconcile it then rather than at the next backoff.
 		Watches(&v1alpha1.NATGateway{}, handler.EnqueueRequestsFromMapFunc(addressesOf), builder.WithPredicates(natGatewayGone())).
 		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
+}
+
+// controllerOptions are the runtime's controller options with the requeue
+// delay capped at maxRequeueDelay.
+func controllerOptions(o controller.Options) crcontroller.Options {
+	co := o.ForControllerRuntime()
+	co.RateLimiter = workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](time.Second, maxRequeueDelay)
+	return co
 }
 
 // lifecycleOptions are the reconciler options that decide how an ElasticIP

@@ -5,6 +5,11 @@ package elasticip
 
 import (
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 
@@ -19,5 +24,20 @@ func TestSetup(t *testing.T) {
 	mgr := controllertest.NewManager(t, v1alpha1.ElasticIPGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind, v1alpha1.RouteGroupVersionKind)
 	if err := Setup(mgr, controller.DefaultOptions(), &controllertest.ClientFactory{}); err != nil {
 		t.Errorf("Setup(...): %v", err)
+	}
+}
+
+func TestControllerOptionsCapRequeueDelay(t *testing.T) {
+	co := controllerOptions(controller.Options{})
+	req := reconcile.Request{NamespacedName: types.NamespacedName{Namespace: "team", Name: "eip"}}
+	var last time.Duration
+	for range 20 {
+		last = co.RateLimiter.When(req)
+	}
+	if diff := cmp.Diff(maxRequeueDelay, last); diff != "" {
+		t.Errorf("the delay after 20 requeues of one ElasticIP: -want, +got:\n%s", diff)
+	}
+	if first := co.RateLimiter.When(reconcile.Request{NamespacedName: types.NamespacedName{Namespace: "team", Name: "other"}}); first != time.Second {
+		t.Errorf("the first requeue of another ElasticIP waits %s, want 1s", first)
 	}
 }
