@@ -89,13 +89,22 @@ func nonEmpty(s string) *string {
 	return ptr.To(s)
 }
 
-// generateCreateRouteInput returns the request that creates the route of p.
-func generateCreateRouteInput(p v1alpha1.RouteParameters) (*ec2.CreateRouteInput, error) {
+// checkDestinationAndTarget returns an error when p names no single
+// destination or no target.
+func checkDestinationAndTarget(p v1alpha1.RouteParameters) error {
 	if _, err := destination(p); err != nil {
-		return nil, err
+		return err
 	}
 	if ptr.Deref(p.NATGatewayID, "") == "" {
-		return nil, errNoTarget
+		return errNoTarget
+	}
+	return nil
+}
+
+// generateCreateRouteInput returns the request that creates the route of p.
+func generateCreateRouteInput(p v1alpha1.RouteParameters) (*ec2.CreateRouteInput, error) {
+	if err := checkDestinationAndTarget(p); err != nil {
+		return nil, err
 	}
 	return &ec2.CreateRouteInput{
 		RouteTableId:             aws.String(p.RouteTableID),
@@ -109,11 +118,8 @@ func generateCreateRouteInput(p v1alpha1.RouteParameters) (*ec2.CreateRouteInput
 // generateReplaceRouteInput returns the request that points the route of p
 // at its target.
 func generateReplaceRouteInput(p v1alpha1.RouteParameters) (*ec2.ReplaceRouteInput, error) {
-	if _, err := destination(p); err != nil {
+	if err := checkDestinationAndTarget(p); err != nil {
 		return nil, err
-	}
-	if ptr.Deref(p.NATGatewayID, "") == "" {
-		return nil, errNoTarget
 	}
 	return &ec2.ReplaceRouteInput{
 		RouteTableId:             aws.String(p.RouteTableID),
