@@ -139,13 +139,18 @@ type cacheEntry struct {
 
 // A source is what a client needs from the credentials of a configuration.
 type source struct {
-	// credentials, or nil for the SDK's default chain.
+	// credentials, or nil for the SDK's default chain or a profile.
 	credentials aws.CredentialsProvider
+
+	// profile holds the credentials of Source Secret, parsed only when a
+	// client is built.
+	profile *secretProfile
 
 	// secretVersion is the resource version of the credentials Secret.
 	secretVersion string
 
-	// account identifies whose EC2 request budget the client spends.
+	// account identifies whose EC2 request budget the client spends; for a
+	// profile, build sets it from the access key ID.
 	account string
 }
 
@@ -206,12 +211,11 @@ func (f *factory) source(ctx context.Context, c *Config) (source, error) {
 	account := string(c.Source)
 	switch c.Source {
 	case apisv1alpha1.CredentialsSourceSecret:
-		creds, rv, err := GetSecretCredentials(ctx, f.kube, c)
+		p, err := getSecretProfile(ctx, f.kube, c)
 		if err != nil {
 			return source{}, err
 		}
-		p := credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)
-		return source{credentials: p, secretVersion: rv, account: withEndpoint(creds.AccessKeyID, c)}, nil
+		return source{profile: &p, secretVersion: p.version}, nil
 	case apisv1alpha1.CredentialsSourceNone:
 		return source{credentials: aws.AnonymousCredentials{}, account: withEndpoint(account, c)}, nil
 	case apisv1alpha1.CredentialsSourceWebIdentity:
@@ -238,6 +242,14 @@ func withEndpoint(account string, c *Config) string {
 
 // build makes an EC2 client for c in region.
 func (f *factory) build(ctx context.Context, c *Config, region string, src source) (API, error) {
+	if src.profile != nil {
+		creds, err := src.profile.credentials()
+		if err != nil {
+			return nil, err
+		}
+		src.credentials = credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)
+		src.account = withEndpoint(creds.AccessKeyID, c)
+	}
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(region),
 		config.WithHTTPClient(f.http),

@@ -176,29 +176,44 @@ func endpointURL(e *apisv1alpha1.Endpoint) string {
 	return e.URL
 }
 
-// GetSecretCredentials reads the AWS shared-credentials profile that c's
-// secretRef selects. It returns the credentials and the resource version of
-// the Secret. Errors name the Secret and key, never their contents.
-func GetSecretCredentials(ctx context.Context, kube client.Reader, c *Config) (aws.Credentials, string, error) {
+// A secretProfile is the AWS shared-credentials profile a Secret holds, read
+// but not yet parsed: a client is built from it only when the Secret changed.
+type secretProfile struct {
+	secret types.NamespacedName
+	key    string
+	data   []byte
+
+	// version is the resource version of the Secret.
+	version string
+}
+
+// getSecretProfile reads the AWS shared-credentials profile that c's
+// secretRef selects. Errors name the Secret and key, never their contents.
+func getSecretProfile(ctx context.Context, kube client.Reader, c *Config) (secretProfile, error) {
 	ref := c.SecretRef
 	if ref == nil {
-		return aws.Credentials{}, "", errors.Errorf("%s: spec.credentials.secretRef is required when spec.credentials.source is Secret", c)
+		return secretProfile{}, errors.Errorf("%s: spec.credentials.secretRef is required when spec.credentials.source is Secret", c)
 	}
 	nn := types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}
 	s := &corev1.Secret{}
 	if err := kube.Get(ctx, nn, s); err != nil {
 		fix := "create it or change spec.credentials.secretRef of " + c.String()
-		return aws.Credentials{}, "", errors.Wrapf(explainNotFound(err, fix), "cannot get secret %s", nn)
+		return secretProfile{}, errors.Wrapf(explainNotFound(err, fix), "cannot get secret %s", nn)
 	}
 	data, ok := s.Data[ref.Key]
 	if !ok {
-		return aws.Credentials{}, "", errors.Errorf("secret %s has no key %s: add it or change spec.credentials.secretRef.key of %s", nn, ref.Key, c)
+		return secretProfile{}, errors.Errorf("secret %s has no key %s: add it or change spec.credentials.secretRef.key of %s", nn, ref.Key, c)
 	}
-	creds, err := ParseProfile(data)
+	return secretProfile{secret: nn, key: ref.Key, data: data, version: s.GetResourceVersion()}, nil
+}
+
+// credentials parses the profile.
+func (p secretProfile) credentials() (aws.Credentials, error) {
+	creds, err := ParseProfile(p.data)
 	if err != nil {
-		return aws.Credentials{}, "", errors.Wrapf(err, "secret %s key %s", nn, ref.Key)
+		return aws.Credentials{}, errors.Wrapf(err, "secret %s key %s", p.secret, p.key)
 	}
-	return creds, s.GetResourceVersion(), nil
+	return creds, nil
 }
 
 // ParseProfile reads the [default] profile of an AWS shared-credentials file:

@@ -246,7 +246,7 @@ func TestGetConfig(t *testing.T) {
 	}
 }
 
-func TestGetSecretCredentials(t *testing.T) {
+func TestGetSecretProfile(t *testing.T) {
 	pcCfg := &Config{
 		Kind: "ProviderConfig", Namespace: "team", Name: "aws",
 		Source:    apisv1alpha1.CredentialsSourceSecret,
@@ -305,15 +305,23 @@ func TestGetSecretCredentials(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			creds, version, err := GetSecretCredentials(context.Background(), tc.kube, tc.cfg)
+			var creds aws.Credentials
+			var version string
+			p, err := getSecretProfile(context.Background(), tc.kube, tc.cfg)
+			if err == nil {
+				creds, err = p.credentials()
+			}
+			if err == nil {
+				version = p.version
+			}
 			if diff := cmp.Diff(tc.want.err, errString(err)); diff != "" {
-				t.Errorf("\n%s\nGetSecretCredentials(...): -want error, +got error:\n%s\n", tc.reason, diff)
+				t.Errorf("\n%s\ngetSecretProfile(...).credentials(): -want error, +got error:\n%s\n", tc.reason, diff)
 			}
 			if diff := cmp.Diff(tc.want.creds, creds); diff != "" {
-				t.Errorf("\n%s\nGetSecretCredentials(...): -want credentials, +got credentials:\n%s\n", tc.reason, diff)
+				t.Errorf("\n%s\ngetSecretProfile(...).credentials(): -want credentials, +got credentials:\n%s\n", tc.reason, diff)
 			}
 			if diff := cmp.Diff(tc.want.version, version); diff != "" {
-				t.Errorf("\n%s\nGetSecretCredentials(...): -want version, +got version:\n%s\n", tc.reason, diff)
+				t.Errorf("\n%s\ngetSecretProfile(...): -want version, +got version:\n%s\n", tc.reason, diff)
 			}
 			checkNoSecrets(t, err)
 		})
