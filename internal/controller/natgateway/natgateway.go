@@ -28,7 +28,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
-// Defaults of the settings Setup accepts as Options.
+// Defaults of the NATGateway controller's settings.
 const (
 	// DefaultShortPollInterval is how soon a gateway in transition (pending,
 	// deleting, or with an address being associated or assigned) is observed
@@ -56,19 +56,6 @@ type settings struct {
 
 // An Option changes how the NATGateway controller behaves.
 type Option func(*settings)
-
-// WithShortPollInterval sets how soon a gateway in transition is observed
-// again. The provider's poll interval still applies when it is shorter.
-func WithShortPollInterval(d time.Duration) Option {
-	return func(s *settings) { s.shortPoll = d }
-}
-
-// WithFailedBackoff sets the wait before a failed gateway is replaced: base
-// for the first, doubling for every further failed gateway in a row, at most
-// maxWait.
-func WithFailedBackoff(base, maxWait time.Duration) Option {
-	return func(s *settings) { s.backoff = backoff{base: base, max: maxWait} }
-}
 
 // SetupGated adds the NATGateway controller once the NATGateway and ElasticIP
 // CRDs are served: the controller watches ElasticIPs to follow a replaced
