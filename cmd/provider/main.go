@@ -146,7 +146,7 @@ func run(ctx context.Context, f *flags, log logging.Logger) error {
 		return errors.Wrap(err, "cannot set up the CustomResourceDefinition gate")
 	}
 	nat := []natgateway.Option{natgateway.WithInventoryInterval(f.NATInventoryInterval)}
-	if err := egresscontroller.SetupGatedWith(mgr, o, nat,
+	if err := egresscontroller.SetupGated(mgr, o, nat,
 		ec2client.WithBudget(budget),
 		ec2client.WithMetrics(ec2m),
 		ec2client.WithLogger(log.WithValues("client", "ec2")),

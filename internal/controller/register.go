@@ -31,14 +31,9 @@ func managed(nat ...natgateway.Option) []func(ctrl.Manager, controller.Options, 
 
 // SetupGated sets up every controller of the provider behind o.Gate: the
 // provider config usage controllers, and the managed-resource controllers
-// with one EC2 client factory made with opts.
-func SetupGated(mgr ctrl.Manager, o controller.Options, opts ...ec2client.FactoryOption) error {
-	return setupGated(mgr, o, managed(), opts...)
-}
-
-// SetupGatedWith is SetupGated with options of the NATGateway controller,
-// e.g. natgateway.WithInventoryInterval.
-func SetupGatedWith(mgr ctrl.Manager, o controller.Options, nat []natgateway.Option, opts ...ec2client.FactoryOption) error {
+// with one EC2 client factory made with opts; the NATGateway controller with
+// nat, e.g. natgateway.WithInventoryInterval.
+func SetupGated(mgr ctrl.Manager, o controller.Options, nat []natgateway.Option, opts ...ec2client.FactoryOption) error {
 	return setupGated(mgr, o, managed(nat...), opts...)
 }
 

@@ -140,22 +140,22 @@ func TestSetupGated(t *testing.T) {
 func TestSetupGatedManaged(t *testing.T) {
 	o := controller.DefaultOptions()
 	o.Gate = &gate{}
-	if err := SetupGated(newManager(t), o, ec2client.WithCacheSize(8)); err != nil {
+	if err := SetupGated(newManager(t), o, nil, ec2client.WithCacheSize(8)); err != nil {
 		t.Errorf("SetupGated sets up the provider's registered controllers without error, got %v", err)
 	}
 }
 
-func TestSetupGatedWith(t *testing.T) {
+func TestSetupGatedNATGatewayOptions(t *testing.T) {
 	o := controller.DefaultOptions()
 	g := &gate{}
 	o.Gate = g
 	nat := []natgateway.Option{natgateway.WithInventoryInterval(30 * time.Second)}
-	if err := SetupGatedWith(newManager(t), o, nat, ec2client.WithCacheSize(8)); err != nil {
-		t.Errorf("SetupGatedWith sets up the provider's registered controllers with NATGateway options without error, got %v", err)
+	if err := SetupGated(newManager(t), o, nat, ec2client.WithCacheSize(8)); err != nil {
+		t.Errorf("SetupGated sets up the provider's registered controllers with NATGateway options without error, got %v", err)
 	}
 	// The config controllers and the three managed-resource controllers
 	// wait at the gate.
 	if got := len(g.gvks); got != 4 {
-		t.Errorf("SetupGatedWith: want 4 gate registrations, got %d", got)
+		t.Errorf("SetupGated: want 4 gate registrations, got %d", got)
 	}
 }
