@@ -99,6 +99,14 @@ func TagSpecifications(rt types.ResourceType, m map[string]string) []types.TagSp
 	return []types.TagSpecification{{ResourceType: rt, Tags: Tags(m)}}
 }
 
+// WithoutAWSTags returns m without the tags that belong to AWS, which the
+// provider neither writes nor removes.
+func WithoutAWSTags(m map[string]string) map[string]string {
+	out := maps.Clone(m)
+	maps.DeleteFunc(out, func(k, _ string) bool { return strings.HasPrefix(k, awsTagPrefix) })
+	return out
+}
+
 // DiffTags compares desired with observed tags. It returns the tags to create
 // (missing or with another value) and the keys to delete (observed but not
 // desired). Tags with the aws: prefix are never part of the difference.

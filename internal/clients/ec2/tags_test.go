@@ -60,6 +60,13 @@ func TestDesiredTags(t *testing.T) {
 	}
 }
 
+func TestWithoutAWSTags(t *testing.T) {
+	got := WithoutAWSTags(map[string]string{"team": "net", "aws:cloudformation:stack-name": "s"})
+	if diff := cmp.Diff(map[string]string{"team": "net"}, got); diff != "" {
+		t.Errorf("WithoutAWSTags(...): -want, +got:\n%s", diff)
+	}
+}
+
 func TestDiffTags(t *testing.T) {
 	type want struct {
 		create map[string]string

@@ -4,9 +4,6 @@
 package elasticip
 
 import (
-	"maps"
-	"strings"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -44,14 +41,6 @@ func generateAllocateInput(cr *v1alpha1.ElasticIP) *ec2.AllocateAddressInput {
 		Address:            p.Address,
 		TagSpecifications:  ec2client.TagSpecifications(types.ResourceTypeElasticIp, ec2client.DesiredTags(cr, p.Tags)),
 	}
-}
-
-// userTags returns tags without those AWS owns, which the provider neither
-// writes nor removes.
-func userTags(tags map[string]string) map[string]string {
-	out := maps.Clone(tags)
-	maps.DeleteFunc(out, func(k, _ string) bool { return strings.HasPrefix(k, "aws:") })
-	return out
 }
 
 // associated returns what holds an observed address, or "" when nothing

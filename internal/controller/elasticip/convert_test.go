@@ -68,10 +68,3 @@ func TestAssociated(t *testing.T) {
 		})
 	}
 }
-
-func TestUserTags(t *testing.T) {
-	got := userTags(map[string]string{"team": "net", "aws:cloudformation:stack-name": "s"})
-	if diff := cmp.Diff(map[string]string{"team": "net"}, got); diff != "" {
-		t.Errorf("userTags(...): -want, +got:\n%s", diff)
-	}
-}

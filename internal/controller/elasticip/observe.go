@@ -85,7 +85,7 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.ElasticIP) (managed
 	return managed.ExternalObservation{
 		ResourceExists:   true,
 		ResourceUpToDate: false,
-		Diff:             cmp.Diff(desired, userTags(cr.Status.AtProvider.Tags)),
+		Diff:             cmp.Diff(desired, ec2client.WithoutAWSTags(cr.Status.AtProvider.Tags)),
 	}, nil
 }
 

@@ -6,7 +6,6 @@ package natgateway
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -97,8 +96,8 @@ func computeDrift(cr *v1alpha1.NATGateway) drift {
 	tags := desiredTags(cr)
 	d := drift{}
 
-	d.desired.Tags = withoutAWSTags(tags)
-	d.observed.Tags = withoutAWSTags(obs.Tags)
+	d.desired.Tags = ec2client.WithoutAWSTags(tags)
+	d.observed.Tags = ec2client.WithoutAWSTags(obs.Tags)
 	d.createTags, d.deleteTags = ec2client.DiffTags(tags, obs.Tags)
 
 	primary := primaryAddress(obs.Addresses)
@@ -217,16 +216,6 @@ func addressName(a v1alpha1.NATGatewayAddress) string {
 		return *a.AllocationID
 	}
 	return aws.ToString(a.PrivateIP)
-}
-
-func withoutAWSTags(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		if !strings.HasPrefix(k, "aws:") {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 func sortedSet(s []string) []string {
