@@ -81,7 +81,7 @@ func (e *external) gateway(ctx context.Context, cr *v1alpha1.NATGateway, id stri
 			return &gw, nil
 		}
 	}
-	return e.describe(ctx, id)
+	return ec2client.DescribeNATGateway(ctx, e.client, id)
 }
 
 // settled reports whether a listed gateway is in a state that a snapshot may

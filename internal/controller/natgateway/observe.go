@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
@@ -19,7 +18,6 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
-	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
 )
 
@@ -159,22 +157,4 @@ func creatingNew(cr *v1alpha1.NATGateway) string {
 		return "creating a new one"
 	}
 	return "the management policies do not allow creating a new one"
-}
-
-// describe returns the gateway with the given ID, or nil when EC2 does not
-// know it (an error or an empty answer, depending on the endpoint).
-func (e *external) describe(ctx context.Context, id string) (*types.NatGateway, error) {
-	out, err := e.client.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{id}})
-	if ec2client.IsNATGatewayNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	for i := range out.NatGateways {
-		if aws.ToString(out.NatGateways[i].NatGatewayId) == id {
-			return &out.NatGateways[i], nil
-		}
-	}
-	return nil, nil
 }

@@ -139,17 +139,9 @@ func (e *external) routeTable(ctx context.Context, id string) (*types.RouteTable
 // natGatewayState returns the state of the NAT gateway with ID id, or ""
 // when EC2 does not list it.
 func (e *external) natGatewayState(ctx context.Context, id string) (string, error) {
-	out, err := e.ec2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{id}})
-	if ec2client.IsNATGatewayNotFound(err) {
-		return "", nil
-	}
-	if err != nil {
+	gw, err := ec2client.DescribeNATGateway(ctx, e.ec2, id)
+	if err != nil || gw == nil {
 		return "", err
 	}
-	for _, n := range out.NatGateways {
-		if aws.ToString(n.NatGatewayId) == id {
-			return string(n.State), nil
-		}
-	}
-	return "", nil
+	return string(gw.State), nil
 }
