@@ -50,8 +50,8 @@ func newApp(f *flags) *kingpin.Application {
 		Default("").Envar("POD_NAMESPACE").StringVar(&f.LeaderElectionNamespace)
 	app.Flag("sync", "How often every resource is reconciled again from the informer cache, whatever happened.").
 		Short('s').Default("1h").DurationVar(&f.SyncInterval)
-	app.Flag("poll", "How often each managed resource is observed to detect drift. Each poll of an ElasticIP or a Route "+
-		"is one Describe call, so N resources cost N/poll requests a second of the account's non-mutating EC2 budget; "+
+	app.Flag("poll", "How often each managed resource is observed to detect drift. Each poll of an ElasticIP is one Describe "+
+		"call, and of a Route two (its route table and its NAT gateway), of the account's non-mutating EC2 budget; "+
 		"NATGateways are served from the NAT gateway inventory (see --nat-inventory-interval).").
 		Default("1m").DurationVar(&f.PollInterval)
 	app.Flag("nat-inventory-interval", "How often the NAT gateways of each provider config and region in use are listed, "+
