@@ -119,7 +119,8 @@ func createdRecently(cr *v1alpha1.NATGateway, now time.Time) bool {
 }
 
 // observeFailed reports a failed gateway: it exists, unless it is to be
-// replaced now.
+// replaced now, which needs spec.onFailed Recreate, a management policy that
+// allows Create and an elapsed backoff.
 func (e *external) observeFailed(cr *v1alpha1.NATGateway, h *v1alpha1.Healing, deleting bool) (managed.ExternalObservation, error) {
 	id := meta.GetExternalName(cr)
 	obs := cr.Status.AtProvider
@@ -129,11 +130,13 @@ func (e *external) observeFailed(cr *v1alpha1.NATGateway, h *v1alpha1.Healing, d
 		cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; spec.onFailed is Report, so it is not replaced"))
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
-	if allows(cr, xpv2.ManagementActionCreate) {
-		cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; it is replaced with exponential backoff"))
-	} else {
+	if !allows(cr, xpv2.ManagementActionCreate) {
+		// EC2 still lists the failed gateway and nothing may replace it, so
+		// it is reported as it is rather than as gone.
 		cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; the management policies do not allow replacing it"))
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
+	cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; it is replaced with exponential backoff"))
 	if deleting {
 		return managed.ExternalObservation{ResourceExists: true}, nil
 	}

@@ -391,15 +391,15 @@ func TestObserve(t *testing.T) {
 			},
 		},
 		"FailedObserveOnlyBackoffElapsed": {
-			reason: "Once its backoff has elapsed, a failed gateway of an observe-only NATGateway does not exist; the Warning says that no new one is created.",
+			reason: "A failed gateway of an observe-only NATGateway still exists once its backoff has elapsed: EC2 lists it and nothing may replace it.",
 			ec2:    describeReturns(gateway(failed)),
 			now:    t0.Add(30 * time.Second),
 			cr:     natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve)),
 			want: want{
 				cr: natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve), withAtProvider(observed(gateway(failed))),
 					withConditions(xpv2.Unavailable().WithMessage(failedMsg+"; the management policies do not allow replacing it"))),
-				found:  &found{id: natID, state: v1alpha1.FoundStateFailed},
-				events: []event.Event{event.Warning(reasonGatewayFailed, errors.New(failedMsg+"; the management policies do not allow creating a new one"))},
+				exists:   true,
+				upToDate: true,
 			},
 		},
 		"FailedStreakBackoffPending": {
