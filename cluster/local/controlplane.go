@@ -119,7 +119,7 @@ func Start(ctx context.Context, o Options) (*ControlPlane, error) {
 	}
 
 	if c.Dir == "" {
-		d, err := os.MkdirTemp("", "egresskit-cp-")
+		d, err := MkdirTemp("cp-")
 		if err != nil {
 			return nil, errors.Wrap(err, "cannot create control plane directory")
 		}

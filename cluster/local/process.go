@@ -72,7 +72,7 @@ func StartProcess(o ProcessOptions) (*Process, error) {
 		o.StopGrace = DefaultStopGrace
 	}
 	if o.LogDir == "" {
-		d, err := os.MkdirTemp("", "egresskit-"+o.Name+"-")
+		d, err := MkdirTemp(o.Name + "-")
 		if err != nil {
 			return nil, errors.Wrap(err, "cannot create log directory")
 		}

@@ -96,7 +96,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 }
 
 func (s *Stack) start(ctx context.Context, o Options) error {
-	dir, err := os.MkdirTemp("", "egresskit-stack-")
+	dir, err := local.MkdirTemp("stack-")
 	if err != nil {
 		return errors.Wrap(err, "cannot create stack directory")
 	}
