@@ -98,7 +98,11 @@ func run(ctx context.Context, f *flags, log logging.Logger) error {
 	mm := managed.NewMRMetricRecorder()
 	sm := statemetrics.NewMRStateMetrics()
 	ec2m := ec2client.NewMetrics()
-	for _, c := range []prometheus.Collector{mm, sm, ec2m} {
+	budget, err := ec2client.NewBudget(f.EC2APIBudget)
+	if err != nil {
+		return errors.Wrap(err, "cannot create the EC2 API budget")
+	}
+	for _, c := range []prometheus.Collector{mm, sm, ec2m, budget} {
 		if err := metrics.Registry.Register(c); err != nil {
 			return errors.Wrap(err, "cannot register metrics")
 		}
@@ -132,11 +136,6 @@ func run(ctx context.Context, f *flags, log logging.Logger) error {
 		o.ChangeLogOptions = &controller.ChangeLogOptions{
 			ChangeLogger: managed.NewGRPCChangeLogger(changelogsv1alpha1.NewChangeLogServiceClient(conn), managed.WithProviderVersion("provider-aws-egress:"+version.Version)),
 		}
-	}
-
-	budget, err := ec2client.NewBudget(f.EC2APIBudget)
-	if err != nil {
-		return errors.Wrap(err, "cannot create the EC2 API budget")
 	}
 
 	// Safe start: controllers start once the CRDs of their kinds exist, which

@@ -12,6 +12,7 @@ import (
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
@@ -99,10 +100,13 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 // request token buckets. It mirrors EC2's buckets on the client side, one per
 // account, region and bucket, and makes each request wait for a token, so
 // the provider never exhausts an account's budget by itself. One Budget is
-// shared by every controller of the process.
+// shared by every controller of the process. It is a prometheus.Collector of
+// how long requests waited: register it once, on controller-runtime's
+// metrics.Registry.
 type Budget struct {
 	fraction float64
 	clock    Clock
+	waits    *prometheus.HistogramVec
 
 	mu      sync.Mutex
 	buckets map[bucketKey]*rate.Limiter
@@ -135,6 +139,11 @@ func NewBudget(fraction float64, opts ...BudgetOption) (*Budget, error) {
 		fraction: fraction,
 		clock:    realClock{},
 		buckets:  map[bucketKey]*rate.Limiter{},
+		waits: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "egresskit_ec2_api_budget_wait_seconds",
+			Help:    "How long EC2 requests that found their bucket of the --ec2-api-budget empty waited for a token, by EC2 request token bucket.",
+			Buckets: prometheus.ExponentialBuckets(0.05, 4, 7),
+		}, []string{"bucket"}),
 	}
 	for _, o := range opts {
 		o(b)
@@ -158,7 +167,8 @@ func (b *Budget) limiter(account, region string, bk Bucket) *rate.Limiter {
 }
 
 // Wait takes a token for one request of operation by account in region,
-// waiting for the bucket to refill when it is empty.
+// waiting for the bucket to refill when it is empty. A wait is recorded in
+// egresskit_ec2_api_budget_wait_seconds.
 func (b *Budget) Wait(ctx context.Context, account, region, operation string) error {
 	bk := BucketFor(operation)
 	l := b.limiter(account, region, bk)
@@ -175,7 +185,18 @@ func (b *Budget) Wait(ctx context.Context, account, region, operation string) er
 		r.CancelAt(b.clock.Now())
 		return errors.Wrapf(err, "cannot wait %s for the EC2 %s budget", d, bk.Name)
 	}
+	b.waits.WithLabelValues(bk.Name).Observe(d.Seconds())
 	return nil
+}
+
+// Describe implements prometheus.Collector.
+func (b *Budget) Describe(ch chan<- *prometheus.Desc) {
+	b.waits.Describe(ch)
+}
+
+// Collect implements prometheus.Collector.
+func (b *Budget) Collect(ch chan<- prometheus.Metric) {
+	b.waits.Collect(ch)
 }
 
 // budgetMiddlewareID names the budget middleware in an SDK stack.

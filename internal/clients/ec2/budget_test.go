@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 func TestBucketFor(t *testing.T) {
@@ -236,8 +238,46 @@ func TestBudgetWait(t *testing.T) {
 			if diff := cmp.Diff(tc.want.errs, errs); diff != "" {
 				t.Errorf("\n%s\nerrors: -want, +got:\n%s\n", tc.reason, diff)
 			}
+			if diff := cmp.Diff(waitTotals(tc.want.sleeps), recordedWaits(t, b)); diff != "" {
+				t.Errorf("\n%s\negresskit_ec2_api_budget_wait_seconds: -want, +got:\n%s\n", tc.reason, diff)
+			}
 		})
 	}
+}
+
+// waits is what a histogram of waits holds: how many and how long in all.
+type waits struct {
+	Count   uint64
+	Seconds float64
+}
+
+func waitTotals(sleeps []time.Duration) waits {
+	var w waits
+	for _, d := range sleeps {
+		w.Count++
+		w.Seconds += d.Seconds()
+	}
+	return w
+}
+
+// recordedWaits sums the samples b collected over all buckets.
+func recordedWaits(t *testing.T, b *Budget) waits {
+	t.Helper()
+	ch := make(chan prometheus.Metric, 16)
+	go func() {
+		b.Collect(ch)
+		close(ch)
+	}()
+	var w waits
+	for m := range ch {
+		var d dto.Metric
+		if err := m.Write(&d); err != nil {
+			t.Fatalf("cannot read metric: %v", err)
+		}
+		w.Count += d.GetHistogram().GetSampleCount()
+		w.Seconds += d.GetHistogram().GetSampleSum()
+	}
+	return w
 }
 
 // TestBudgetMiddleware drives a real client against a fake endpoint: every
