@@ -95,6 +95,14 @@ func nat(xr, namespace, zone, forProvider string) string {
 		"spec":{"forProvider":{"region":"us-east-1",%s}}}`, xr, zone, ns(namespace), zone, forProvider)
 }
 
+// byoNAT is the public NATGateway of zone on the bring-your-own address
+// alloc, named for it.
+func byoNAT(xr, zone, subnet, alloc string) string {
+	return fmt.Sprintf(`{"apiVersion":"ec2.aws.m.egresskit.io/v1alpha1","kind":"NATGateway",
+		"metadata":{"name":"%s-nat-%s-%s","labels":{"egresskit.io/zone":"%s"}},
+		"spec":{"forProvider":{"region":"us-east-1","connectivityType":"public","subnetId":"%s","allocationId":"%s"}}}`, xr, zone, alloc, zone, subnet, alloc)
+}
+
 // routeJSON is a route of zone's route table rtb to 0.0.0.0/0 through the
 // NATGateway named target.
 func routeJSON(xr, namespace, zone, rtb, target string) string {

@@ -9,6 +9,7 @@ package function
 
 import (
 	"context"
+	"maps"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/function-sdk-go/logging"
@@ -84,13 +85,19 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		response.Fatal(rsp, errors.Wrap(err, "cannot observe routes"))
 		return rsp, nil
 	}
+	if h.retired, err = observeRetired(p, observed, h.gateways); err != nil {
+		response.Fatal(rsp, errors.Wrap(err, "cannot observe retired gateways"))
+		return rsp, nil
+	}
 	h.serving = serving(e, p, h.gateways)
+	handOver(e, p, h)
 
 	cds, err := composer{xr: oxr.Resource.GetName(), namespace: ns, e: e}.compose(p, h.serving)
 	if err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot compose managed resources"))
 		return rsp, nil
 	}
+	maps.Copy(cds, stillUsed(h.retired, h))
 	earlier, err := request.GetDesiredComposedResources(req)
 	if err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot get desired composed resources"))

@@ -226,14 +226,15 @@ func TestRunFunction(t *testing.T) {
 				nil, pendingZones(zoneA))},
 		},
 		"BringYourOwnAllocation": {
-			reason: "A zone with its own allocation should get no ElasticIP, and its gateway should use the allocation directly.",
+			reason: "A zone with its own allocation should get no ElasticIP, and its gateway, named for the allocation, should use it directly.",
 			args:   args{req: newRequest(defaultInput, namespacedXR(threeZones(`"allocations":[{"zone":"us-east-1b","allocationId":"eipalloc-0000000b"}],`)), nil)},
 			want: want{rsp: rsp(
 				composite(readyFalse, perAZSummary(0, 0, 0), pending(zoneA), pending(zoneB), pending(zoneC)),
 				func() map[string]*fnv1.Resource {
-					r := perAZ(nil, nil)
+					r := perAZ(nil, map[string]string{zoneB: zoneB + "-eipalloc-0000000b"})
 					delete(r, "eip-"+zoneB)
-					r["nat-"+zoneB] = desired(nat("web", "", zoneB, `"connectivityType":"public","subnetId":"subnet-0000000b","allocationId":"eipalloc-0000000b"`), readyFalse)
+					delete(r, "nat-"+zoneB)
+					r["nat-"+zoneB+"-eipalloc-0000000b"] = desired(byoNAT("web", zoneB, "subnet-0000000b", "eipalloc-0000000b"), readyFalse)
 					return r
 				}(),
 				nil, pendingZones(zoneA, zoneB, zoneC))},

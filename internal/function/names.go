@@ -4,6 +4,7 @@
 package function
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"maps"
@@ -22,7 +23,17 @@ const regionalGateway resource.Name = "nat-regional"
 
 func eipName(zone string) resource.Name { return resource.Name("eip-" + zone) }
 
-func natName(zone string) resource.Name { return resource.Name("nat-" + zone) }
+// natName names the gateway of a zone. A gateway on a bring-your-own address
+// carries the address's allocation ID in its name: a NAT gateway's primary
+// address cannot change, so choosing another address composes a new gateway
+// (the zone's routes use another zone's gateway until it is available)
+// rather than an update that NATGateway's create-only allocationId refuses.
+func natName(zone, allocationID string) resource.Name {
+	if allocationID != "" {
+		return resource.Name("nat-" + zone + "-" + allocationID)
+	}
+	return resource.Name("nat-" + zone)
+}
 
 func routeName(zone, routeTableID string) resource.Name {
 	return resource.Name("route-" + zone + "-" + routeTableID)
@@ -45,6 +56,6 @@ func objectName(xr string, rn resource.Name) (string, error) {
 	return name, nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
 	return slices.Sorted(maps.Keys(m))
 }

@@ -34,22 +34,22 @@ func TestObjectName(t *testing.T) {
 		},
 		"Long": {
 			reason: "A name longer than 253 characters should be cut and end in a hash of the full name.",
-			args:   args{xr: long, rn: natName(zoneA)},
+			args:   args{xr: long, rn: natName(zoneA, "")},
 			want:   want{name: long[:242] + "-2fab1e1662"},
 		},
 		"LongOtherZone": {
 			reason: "Names cut from different full names should differ.",
-			args:   args{xr: long, rn: natName(zoneB)},
+			args:   args{xr: long, rn: natName(zoneB, "")},
 			want:   want{name: long[:242] + "-92ff0ff7c0"},
 		},
 		"CutAtDot": {
 			reason: "A cut that ends in a dot should drop it, so the name stays valid.",
-			args:   args{xr: strings.Repeat("a", 241) + ".bbbbbbbbbbbbbbbb", rn: natName(zoneA)},
+			args:   args{xr: strings.Repeat("a", 241) + ".bbbbbbbbbbbbbbbb", rn: natName(zoneA, "")},
 			want:   want{name: strings.Repeat("a", 241) + "-972162c525"},
 		},
 		"Invalid": {
 			reason: "A name that is not a DNS subdomain should be an error.",
-			args:   args{xr: "Web", rn: natName(zoneA)},
+			args:   args{xr: "Web", rn: natName(zoneA, "")},
 			want:   want{err: `"Web-nat-us-east-1a" is not a valid name for composed resource nat-us-east-1a: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`},
 		},
 	}

@@ -66,6 +66,8 @@ type health struct {
 	gateways map[resource.Name]gatewayHealth
 	routes   map[resource.Name]routeHealth
 	serving  map[string]resource.Name
+	// retired are the observed gateways that the plan no longer asks for.
+	retired map[resource.Name]retired
 }
 
 // zoneStatuses reports the egress of every zone that has a home gateway.
@@ -82,7 +84,7 @@ func zoneStatuses(e egress, p plan, h health) []zoneStatus {
 			GatewayID: own.id,
 			PublicIP:  own.publicIP,
 			State:     own.state,
-			ServedBy:  p.zoneOf(h.serving[z.name]),
+			ServedBy:  h.zoneOf(p, h.serving[z.name]),
 			Degraded:  own.degraded(),
 		}
 		if home == regionalGateway {
@@ -102,6 +104,15 @@ func zoneStatuses(e egress, p plan, h health) []zoneStatus {
 		out = append(out, zs)
 	}
 	return out
+}
+
+// zoneOf returns the zone of a gateway of the plan or a retired gateway, or
+// regional.
+func (h health) zoneOf(p plan, name resource.Name) string {
+	if r, ok := h.retired[name]; ok && r.zone != "" {
+		return r.zone
+	}
+	return p.zoneOf(name)
 }
 
 // zoneOf returns the zone of a gateway of the plan, or regional.

@@ -50,7 +50,7 @@ func planFor(e egress) plan {
 	case v1beta1.TopologyPerAZ:
 		for _, z := range e.zones {
 			p.gateways = append(p.gateways, zonalGateway(e, z))
-			p.home[z.name] = natName(z.name)
+			p.home[z.name] = natName(z.name, z.allocationID)
 		}
 	case v1beta1.TopologySingle:
 		gz := singleZone(e)
@@ -58,7 +58,7 @@ func planFor(e egress) plan {
 			if z.name == gz.name {
 				p.gateways = append(p.gateways, zonalGateway(e, z))
 			}
-			p.home[z.name] = natName(gz.name)
+			p.home[z.name] = natName(gz.name, gz.allocationID)
 		}
 	case v1beta1.TopologyRegional:
 		g := gateway{name: regionalGateway}
@@ -88,7 +88,7 @@ func planFor(e egress) plan {
 // zonalGateway returns the gateway of zone z. A public gateway gets an
 // ElasticIP unless the zone brings its own address.
 func zonalGateway(e egress, z zone) gateway {
-	g := gateway{name: natName(z.name), zone: z.name, subnetID: z.subnetID, allocationID: z.allocationID}
+	g := gateway{name: natName(z.name, z.allocationID), zone: z.name, subnetID: z.subnetID, allocationID: z.allocationID}
 	if e.connectivity == v1beta1.ConnectivityPublic && z.allocationID == "" {
 		g.eip = eipName(z.name)
 	}

@@ -33,15 +33,15 @@ func TestPlanFor(t *testing.T) {
 		want   plan
 	}{
 		"PerAZ": {
-			reason: "PerAZ should place a gateway in every zone, with an ElasticIP unless the zone brings its own address.",
+			reason: "PerAZ should place a gateway in every zone, with an ElasticIP unless the zone brings its own address, which names its gateway.",
 			e:      egress{topology: v1beta1.TopologyPerAZ, connectivity: v1beta1.ConnectivityPublic, zones: zones},
 			want: plan{
 				gateways: []gateway{
 					{name: "nat-us-east-1a", zone: zoneA, subnetID: "subnet-0000000a", eip: "eip-us-east-1a"},
-					{name: "nat-us-east-1b", zone: zoneB, subnetID: "subnet-0000000b", allocationID: "eipalloc-0000000b"},
+					{name: "nat-us-east-1b-eipalloc-0000000b", zone: zoneB, subnetID: "subnet-0000000b", allocationID: "eipalloc-0000000b"},
 				},
 				routes: allRoutes,
-				home:   homeOf("nat-us-east-1a", "nat-us-east-1b"),
+				home:   homeOf("nat-us-east-1a", "nat-us-east-1b-eipalloc-0000000b"),
 			},
 		},
 		"PerAZPrivate": {
@@ -67,9 +67,9 @@ func TestPlanFor(t *testing.T) {
 			reason: "Single should place its gateway in gatewayZone, using that zone's own address.",
 			e:      egress{topology: v1beta1.TopologySingle, connectivity: v1beta1.ConnectivityPublic, zones: zones, gatewayZone: zoneB},
 			want: plan{
-				gateways: []gateway{{name: "nat-us-east-1b", zone: zoneB, subnetID: "subnet-0000000b", allocationID: "eipalloc-0000000b"}},
+				gateways: []gateway{{name: "nat-us-east-1b-eipalloc-0000000b", zone: zoneB, subnetID: "subnet-0000000b", allocationID: "eipalloc-0000000b"}},
 				routes:   allRoutes,
-				home:     homeOf("nat-us-east-1b", "nat-us-east-1b"),
+				home:     homeOf("nat-us-east-1b-eipalloc-0000000b", "nat-us-east-1b-eipalloc-0000000b"),
 			},
 		},
 		"Regional": {

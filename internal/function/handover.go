@@ -1,0 +1,140 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package function
+
+import (
+	"maps"
+
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/function-sdk-go/resource"
+	"github.com/crossplane/function-sdk-go/resource/composed"
+
+	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+)
+
+// A change of the spec can ask for a zone's gateway under a new name: the
+// zone brings its own address, the topology changes, or Single moves its
+// gateway to another zone. Until the new gateway is available, the zone's
+// routes stay on the available gateway that carries them, and a retired
+// gateway, one the plan no longer asks for, stays composed with its
+// ElasticIP. Once no route is active through it any more, it is left out of
+// the desired state and Crossplane deletes it. Egress never waits for a new
+// gateway, and a gateway is never deleted under a route.
+
+// A retired gateway is an observed NATGateway that the plan does not ask for.
+type retired struct {
+	zone string
+	// keep are the composed resources to keep while the gateway carries
+	// routes: the NATGateway and its ElasticIP, if one is observed.
+	keep map[resource.Name]*composed.Unstructured
+}
+
+// observeRetired reads the observed NATGateways that the plan does not ask
+// for, adds their health to gateways, and returns them.
+func observeRetired(p plan, observed map[resource.Name]resource.ObservedComposed, gateways map[resource.Name]gatewayHealth) (map[resource.Name]retired, error) {
+	planned := map[resource.Name]bool{}
+	for _, g := range p.gateways {
+		planned[g.name] = true
+	}
+	out := map[resource.Name]retired{}
+	for _, name := range sortedKeys(observed) {
+		oc := observed[name]
+		if planned[name] || !ours(oc, v1alpha1.NATGatewayKind) {
+			continue
+		}
+		nat := &v1alpha1.NATGateway{}
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(oc.Resource.Object, nat); err != nil {
+			return nil, errors.Wrapf(err, "cannot read observed NATGateway %s", name)
+		}
+		gateways[name] = gatewayHealthOf(nat)
+		r := retired{zone: nat.GetLabels()[LabelZone], keep: map[resource.Name]*composed.Unstructured{name: kept(oc)}}
+		if ref := nat.Spec.ForProvider.AllocationIDRef; ref != nil {
+			for eipName, eip := range observed {
+				if ours(eip, v1alpha1.ElasticIPKind) && eip.Resource.GetName() == ref.Name {
+					r.keep[eipName] = kept(eip)
+				}
+			}
+		}
+		out[name] = r
+	}
+	return out, nil
+}
+
+// ours tells whether an observed resource is one of our managed resources of
+// kind.
+func ours(oc resource.ObservedComposed, kind string) bool {
+	gvk := oc.Resource.GroupVersionKind()
+	return gvk.Group == v1alpha1.Group && gvk.Kind == kind
+}
+
+// kept returns the desired state of an observed resource that is kept as it
+// is: its identity, labels and spec.
+func kept(oc resource.ObservedComposed) *composed.Unstructured {
+	cd := composed.New()
+	cd.SetAPIVersion(oc.Resource.GetAPIVersion())
+	cd.SetKind(oc.Resource.GetKind())
+	cd.SetName(oc.Resource.GetName())
+	cd.SetNamespace(oc.Resource.GetNamespace())
+	cd.SetLabels(oc.Resource.GetLabels())
+	if spec, ok := oc.Resource.Object["spec"]; ok {
+		cd.Object["spec"] = runtime.DeepCopyJSONValue(spec)
+	}
+	return cd
+}
+
+// handOver keeps each zone whose home gateway is still being created on the
+// available gateway that carries its routes, if any.
+func handOver(e egress, p plan, h health) {
+	for _, z := range e.zones {
+		home, ok := p.home[z.name]
+		if !ok || h.gateways[home].available() || h.gateways[home].degraded() {
+			continue
+		}
+		if g, ok := carrier(p, h, z.name, home); ok {
+			h.serving[z.name] = g
+		}
+	}
+}
+
+// carrier returns the available gateway, other than home, that an active
+// route of zone sends its traffic to.
+func carrier(p plan, h health, zone string, home resource.Name) (resource.Name, bool) {
+	for _, r := range p.routes {
+		rh := h.routes[r.name]
+		if r.zone != zone || rh.state != v1alpha1.RouteStateActive {
+			continue
+		}
+		for _, name := range sortedKeys(h.gateways) {
+			g := h.gateways[name]
+			if name != home && g.available() && g.id == rh.natGatewayID {
+				return name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// stillUsed returns the resources of the retired gateways that carry a
+// zone's routes, or that an observed route is still active through: a
+// retired gateway is deleted only once no route uses it any more.
+func stillUsed(rs map[resource.Name]retired, h health) map[resource.Name]*composed.Unstructured {
+	used := map[resource.Name]bool{}
+	for _, g := range h.serving {
+		used[g] = true
+	}
+	for name := range rs {
+		for _, r := range h.routes {
+			if r.activeVia(h.gateways[name].id) {
+				used[name] = true
+			}
+		}
+	}
+	out := map[resource.Name]*composed.Unstructured{}
+	for name := range used {
+		maps.Copy(out, rs[name].keep)
+	}
+	return out
+}
