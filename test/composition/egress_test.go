@@ -59,6 +59,9 @@ type scenario struct {
 	claim bool
 	// failZone is the zone whose gateway is deleted out of band.
 	failZone string
+	// ownAddressZone, if set, is a zone that is given an address of its own
+	// after the failover.
+	ownAddressZone string
 }
 
 func TestEgress(t *testing.T) {
@@ -68,9 +71,10 @@ func TestEgress(t *testing.T) {
 	env := setup(t)
 	cases := map[string]scenario{
 		"NamespacedXR": {
-			reason:   "A team's XEgress composes, in its namespace, an ElasticIP and a NATGateway per zone and a Route per private route table, two in one zone.",
-			file:     "examples/function/xr.yaml",
-			failZone: "us-east-1b",
+			reason:         "A team's XEgress composes, in its namespace, an ElasticIP and a NATGateway per zone and a Route per private route table, two in one zone; later the zone with two tables gets an address of its own.",
+			file:           "examples/function/xr.yaml",
+			failZone:       "us-east-1b",
+			ownAddressZone: "us-east-1c",
 		},
 		"Claim": {
 			reason:   "A team's Egress claim composes through a cluster-scoped XClusterEgress into the claim's namespace; the failed zone brings its own address.",
@@ -86,6 +90,9 @@ func TestEgress(t *testing.T) {
 			r := env.apply(t, sc)
 			r.waitReady(t)
 			r.failOver(t)
+			if sc.ownAddressZone != "" {
+				r.handOver(t, sc.ownAddressZone)
+			}
 			r.delete(t)
 		})
 	}
