@@ -84,7 +84,7 @@ func TestSweepTemp(t *testing.T) {
 // reaped.
 func exitedPID(t *testing.T) int {
 	t.Helper()
-	cmd := exec.Command(lookPath(t, "true"))
+	cmd := exec.CommandContext(t.Context(), lookPath(t, "true"))
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("cannot run true: %v", err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/testing/protocmp"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
@@ -212,8 +213,8 @@ func routeTargets(t *testing.T, rs map[string]*fnv1.Resource) map[string]string 
 		if o["kind"] != "Route" {
 			continue
 		}
-		zone := o["metadata"].(map[string]any)["labels"].(map[string]any)[LabelZone].(string)                                       //nolint:forcetypeassert // a panic fails the test
-		out[zone] = o["spec"].(map[string]any)["forProvider"].(map[string]any)["natGatewayIdRef"].(map[string]any)["name"].(string) //nolint:forcetypeassert // a panic fails the test
+		zone, _, _ := unstructured.NestedString(o, "metadata", "labels", LabelZone)
+		out[zone], _, _ = unstructured.NestedString(o, "spec", "forProvider", "natGatewayIdRef", "name")
 	}
 	return out
 }
