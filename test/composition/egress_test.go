@@ -218,15 +218,23 @@ func (r *run) waitReady(t *testing.T) {
 		t.Error(err)
 	}
 	r.checkManaged(t)
-	v, err := r.env.view(ctx, r.net)
+	_, gws := r.steadyEC2(t, "XR is Ready, but EC2 is not")
+	r.checkStatus(t, gws)
+}
+
+// steadyEC2 reads EC2 and fails the test, saying when, unless it is
+// steady; it returns the view and the gateway of each zone.
+func (r *run) steadyEC2(t *testing.T, when string) (*ec2View, map[string]ec2sim.NatGatewayState) {
+	t.Helper()
+	v, err := r.env.view(t.Context(), r.net)
 	if err != nil {
 		t.Fatal(err)
 	}
 	gws, err := v.steady(r.ns)
 	if err != nil {
-		t.Fatalf("XR is Ready, but EC2 is not: %v\n%s", err, v)
+		t.Fatalf("%s: %v\n%s", when, err, v)
 	}
-	r.checkStatus(t, gws)
+	return v, gws
 }
 
 // checkManaged wants the managed resources the function composes for the

@@ -95,14 +95,7 @@ type failover struct {
 func (r *run) failOver(t *testing.T) {
 	t.Helper()
 	ctx := t.Context()
-	v, err := r.env.view(ctx, r.net)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gws, err := v.steady(r.ns)
-	if err != nil {
-		t.Fatalf("EC2 is not steady before the deletion: %v\n%s", err, v)
-	}
+	_, gws := r.steadyEC2(t, "EC2 is not steady before the deletion")
 	f := &failover{zone: r.sc.failZone, old: gws[r.sc.failZone].ID}
 	r.waitPastCreationGrace(t, f.zone)
 
@@ -152,13 +145,7 @@ func (r *run) failOver(t *testing.T) {
 	// Also on stdout, which go test shows with -v, or when the test fails.
 	fmt.Fprintln(os.Stdout, msg)
 
-	v, err = r.env.view(ctx, r.net)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if gws, err = v.steady(r.ns); err != nil {
-		t.Fatalf("XR is Ready again, but EC2 is not steady: %v\n%s", err, v)
-	}
+	v, gws := r.steadyEC2(t, "XR is Ready again, but EC2 is not steady")
 	if g := gws[f.zone]; g.ID != f.newID {
 		t.Errorf("zone %s is served by gateway %s, want its new gateway %s", f.zone, g.ID, f.newID)
 	}
@@ -200,14 +187,7 @@ func (r *run) waitPastCreationGrace(t *testing.T, zone string) {
 // sample reads EC2 and the XR once, records in f what is seen for the
 // first time, and describes what it saw.
 func (r *run) sample(ctx context.Context, f *failover, now time.Duration) (string, error) {
-	v, err := r.env.view(ctx, r.net)
-	if err != nil {
-		return "", err
-	}
-	if err := r.get(ctx, r.xr); err != nil {
-		return "", err
-	}
-	s, err := statusOf(r.xr)
+	v, s, err := r.snapshot(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -263,6 +243,19 @@ func (r *run) sample(ctx context.Context, f *failover, now time.Duration) (strin
 	}
 	return fmt.Sprintf("EC2: own gateways [%s], routes [%s] | XR: Ready=%s EgressHealthy=%s (%s), zone %s gateway %s %s servedBy %s degraded=%t ready=%t",
 		strings.Join(own, ", "), strings.Join(routes, ", "), ready, eh["status"], eh["reason"], f.zone, zs.GatewayID, zs.State, zs.ServedBy, zs.Degraded, zs.Ready), nil
+}
+
+// snapshot reads EC2 and the XR once, and returns the XR's status.
+func (r *run) snapshot(ctx context.Context) (*ec2View, egressStatus, error) {
+	v, err := r.env.view(ctx, r.net)
+	if err != nil {
+		return nil, egressStatus{}, err
+	}
+	if err := r.get(ctx, r.xr); err != nil {
+		return nil, egressStatus{}, err
+	}
+	s, err := statusOf(r.xr)
+	return v, s, err
 }
 
 // checkFailover wants the zone's routes to have failed over to the next

@@ -60,14 +60,7 @@ type handover struct {
 func (r *run) handOver(t *testing.T, zone string) {
 	t.Helper()
 	ctx := t.Context()
-	v, err := r.env.view(ctx, r.net)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gws, err := v.steady(r.ns)
-	if err != nil {
-		t.Fatalf("EC2 is not steady before the change: %v\n%s", err, v)
-	}
+	_, gws := r.steadyEC2(t, "EC2 is not steady before the change")
 	h := &handover{zone: zone, old: gws[zone].ID, oldAlloc: primaryAddress(gws[zone]).AllocationID}
 	ids, err := stack.AllocateAddresses(ctx, r.env.ec2, r.ns+"-"+zone+"-own", 1)
 	if err != nil {
@@ -122,12 +115,7 @@ func (r *run) handOver(t *testing.T, zone string) {
 	t.Log(msg)
 	fmt.Fprintln(os.Stdout, msg)
 
-	if v, err = r.env.view(ctx, r.net); err != nil {
-		t.Fatal(err)
-	}
-	if gws, err = v.steady(r.ns); err != nil {
-		t.Fatalf("XR is Ready again, but EC2 is not steady: %v\n%s", err, v)
-	}
+	_, gws = r.steadyEC2(t, "XR is Ready again, but EC2 is not steady")
 	r.checkStatus(t, gws)
 }
 
@@ -159,14 +147,7 @@ func (r *run) setAllocation(t *testing.T, zone, alloc string) {
 // has no active route through an available gateway, and describes what it
 // saw.
 func (r *run) sampleHandover(ctx context.Context, h *handover, now, since time.Duration) (string, error) {
-	v, err := r.env.view(ctx, r.net)
-	if err != nil {
-		return "", err
-	}
-	if err := r.get(ctx, r.xr); err != nil {
-		return "", err
-	}
-	s, err := statusOf(r.xr)
+	v, s, err := r.snapshot(ctx)
 	if err != nil {
 		return "", err
 	}
