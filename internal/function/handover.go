@@ -86,17 +86,39 @@ func kept(oc resource.ObservedComposed) *composed.Unstructured {
 }
 
 // handOver keeps each zone whose home gateway is still being created on the
-// available gateway that carries its routes, if any.
+// available gateway that carries its routes. A zone whose routes point at
+// a gateway that no longer carries them, such as an old gateway deleted
+// outside Crossplane, fails over like a degraded zone.
 func handOver(e egress, p plan, h health) {
-	for _, z := range e.zones {
+	for i, z := range e.zones {
 		home, ok := p.home[z.name]
 		if !ok || h.gateways[home].available() || h.gateways[home].degraded() {
 			continue
 		}
 		if g, ok := carrier(p, h, z.name, home); ok {
 			h.serving[z.name] = g
+			continue
+		}
+		if !e.failover || !pointsElsewhere(p, h, z.name, home) {
+			continue
+		}
+		if peer, ok := healthyPeer(e.zones, i, p.home, h.gateways); ok {
+			h.serving[z.name] = peer
 		}
 	}
+}
+
+// pointsElsewhere tells whether an observed route of zone points at a
+// gateway other than home: the zone had egress before its home gateway was
+// asked for.
+func pointsElsewhere(p plan, h health, zone string, home resource.Name) bool {
+	for _, r := range p.routes {
+		id := h.routes[r.name].natGatewayID
+		if r.zone == zone && id != "" && id != h.gateways[home].id {
+			return true
+		}
+	}
+	return false
 }
 
 // carrier returns the available gateway, other than home, that an active

@@ -73,6 +73,7 @@ func TestRunFunctionHandover(t *testing.T) {
 	}
 	cases := map[string]struct {
 		reason   string
+		input    string
 		xr       string
 		observed map[string]*fnv1.Resource
 		want     want
@@ -119,7 +120,21 @@ func TestRunFunctionHandover(t *testing.T) {
 			},
 		},
 		"OldGatewayNotCarrying": {
-			reason: "An old gateway that carries no active route is not kept: it no longer gives egress to anyone.",
+			reason: "An old gateway that carries no active route is not kept, and the zone fails over to the next zone's gateway until its new one is available.",
+			xr:     threeZones(ownB),
+			observed: with(handedOver(), map[string]*fnv1.Resource{
+				"nat-" + zoneB:                     composedNAT(zoneB, "nat-0000000b", "deleted", false),
+				"route-" + zoneB + "-rtb-0000000b": observedRoute(zoneB, "rtb-0000000b", "nat-0000000b", "blackhole"),
+			}),
+			want: want{
+				gone:    []string{"eip-" + zoneB, "nat-" + zoneB},
+				targets: map[string]string{zoneA: "web-nat-us-east-1a", zoneB: "web-nat-us-east-1c", zoneC: "web-nat-us-east-1c"},
+				zones:   []zoneStatus{{Zone: zoneB, ServedBy: zoneC, RouteTables: 1}},
+			},
+		},
+		"OldGatewayNotCarryingFailoverOff": {
+			reason: "With failover off, a zone whose old gateway carries no route waits for its new gateway.",
+			input:  `{"apiVersion":"egress.fn.egresskit.io/v1beta1","kind":"Input","failover":false}`,
 			xr:     threeZones(ownB),
 			observed: with(handedOver(), map[string]*fnv1.Resource{
 				"nat-" + zoneB:                     composedNAT(zoneB, "nat-0000000b", "deleted", false),
@@ -170,7 +185,11 @@ func TestRunFunctionHandover(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			rsp, err := New(logging.NewNopLogger()).RunFunction(context.Background(), newRequest(defaultInput, namespacedXR(tc.xr), tc.observed))
+			input := tc.input
+			if input == "" {
+				input = defaultInput
+			}
+			rsp, err := New(logging.NewNopLogger()).RunFunction(context.Background(), newRequest(input, namespacedXR(tc.xr), tc.observed))
 			if err != nil {
 				t.Fatalf("f.RunFunction(...): %v", err)
 			}
