@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -242,6 +243,7 @@ func withEndpoint(account string, c *Config) string {
 
 // build makes an EC2 client for c in region.
 func (f *factory) build(ctx context.Context, c *Config, region string, src source) (API, error) {
+	scope := Scope{Region: region, Config: c.String(), Endpoint: c.Endpoint}
 	if src.profile != nil {
 		creds, err := src.profile.credentials()
 		if err != nil {
@@ -249,6 +251,10 @@ func (f *factory) build(ctx context.Context, c *Config, region string, src sourc
 		}
 		src.credentials = credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)
 		src.account = withEndpoint(creds.AccessKeyID, c)
+		scope.AccessKeyID = creds.AccessKeyID
+	}
+	if c.WebIdentity != nil {
+		scope.Account = accountOf(c.WebIdentity.RoleARN)
 	}
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(region),
@@ -275,7 +281,7 @@ func (f *factory) build(ctx context.Context, c *Config, region string, src sourc
 		}
 		cfg.Credentials = aws.NewCredentialsCache(p)
 	}
-	return ec2.NewFromConfig(cfg, func(o *ec2.Options) {
+	return Explaining(ec2.NewFromConfig(cfg, func(o *ec2.Options) {
 		if c.Endpoint != "" {
 			// Only EC2 goes to the endpoint; STS keeps its own.
 			o.BaseEndpoint = aws.String(c.Endpoint)
@@ -284,7 +290,17 @@ func (f *factory) build(ctx context.Context, c *Config, region string, src sourc
 		if f.metrics != nil {
 			o.APIOptions = append(o.APIOptions, f.metrics.APIOption())
 		}
-	}), nil
+	}), scope), nil
+}
+
+// accountOf returns the account ID of an ARN such as
+// arn:aws:iam::123456789012:role/egress, or "".
+func accountOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[4]
 }
 
 // webIdentityProvider assumes c's role with a web identity token file.
