@@ -186,7 +186,7 @@ var explanations = map[explanationKey]explanation{
 		f := r.named(FieldPrivateIPAddress, FieldSecondaryPrivateIPAddresses)
 		return f, fmt.Sprintf("the private address %s of %s is already in use in the subnet; choose a free address of the subnet, or leave %s unset for EC2 to pick one", r.value(f), f, f)
 	},
-	{"CreateNatGateway", CodeInvalidParameterValue}:       invalidNATGatewayValue,
+	{"CreateNatGateway", CodeInvalidParameterValue}:               invalidNATGatewayValue,
 	{"AssignPrivateNatGatewayAddress", CodeInvalidParameterValue}: invalidNATGatewayValue,
 	{"", CodeNatGatewayLimitExceeded}: func(r refused) (string, string) {
 		return FieldSubnetID, fmt.Sprintf("%s holds as many NAT gateways in the zone of subnet %s as its quota allows; delete one, ask AWS for a higher quota, or choose a subnet of another zone",
@@ -223,9 +223,9 @@ var explanations = map[explanationKey]explanation{
 	{"ReleaseAddress", CodeInvalidIPAddressInUse}: func(r refused) (string, string) {
 		return "", "the address is still associated; the next reconcile retries once it is disassociated"
 	},
-	{"", CodeAuthFailure}:            wrongCredentials,
-	{"", CodeSignatureDoesNotMatch}:  wrongCredentials,
-	{"", CodeInvalidClientTokenID}:   wrongCredentials,
+	{"", CodeAuthFailure}:           wrongCredentials,
+	{"", CodeSignatureDoesNotMatch}: wrongCredentials,
+	{"", CodeInvalidClientTokenID}:  wrongCredentials,
 	{"", CodeUnauthorizedOperation}: func(r refused) (string, string) {
 		return FieldProviderConfigRef, fmt.Sprintf("the credentials of %s may not call %s; allow ec2:%s in their IAM policy", r.scope, r.op, r.op)
 	},

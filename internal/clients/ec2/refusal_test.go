@@ -158,7 +158,7 @@ func TestExplain(t *testing.T) {
 			op:     "ReleaseAddress",
 			err:    sdkError("ReleaseAddress", CodeAuthFailure, "You do not have permission to access the specified resource."),
 			params: []Param{eip},
-			want: want{"", "EC2 refused ReleaseAddress with AuthFailure: the address is still associated, as it is while the NAT gateway that held it is deleted; the next reconcile retries"},
+			want:   want{"", "EC2 refused ReleaseAddress with AuthFailure: the address is still associated, as it is while the NAT gateway that held it is deleted; the next reconcile retries"},
 		},
 		"Unauthorized": {
 			reason: "UnauthorizedOperation names the permission to grant.",
