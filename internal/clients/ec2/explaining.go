@@ -17,12 +17,13 @@ func Explaining(api API, s Scope) API {
 	return &explainingAPI{api: api, scope: s}
 }
 
-// ScopeOf returns the scope of a client Explaining made, or the zero Scope.
-func ScopeOf(api API) Scope {
+// ScopeOf returns the scope of a client Explaining made; of another client
+// it knows only the region the caller gives.
+func ScopeOf(api API, region string) Scope {
 	if e, ok := api.(*explainingAPI); ok {
 		return e.scope
 	}
-	return Scope{}
+	return Scope{Region: region}
 }
 
 type explainingAPI struct {

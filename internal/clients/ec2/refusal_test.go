@@ -239,7 +239,7 @@ func TestExplainingClient(t *testing.T) {
 			if diff := cmp.Diff(tc.want, errString(err)); diff != "" {
 				t.Errorf("\n%s\nCreateNatGateway(...): -want error, +got error:\n%s", tc.reason, diff)
 			}
-			if s := ScopeOf(api); s.Region != "eu-west-1" || s.AccessKeyID != testAccessKeyID {
+			if s := ScopeOf(api, ""); s.Region != "eu-west-1" || s.AccessKeyID != testAccessKeyID {
 				t.Errorf("\n%s\nScopeOf(...) = %+v, want region eu-west-1 and access key %s", tc.reason, s, testAccessKeyID)
 			}
 		})

@@ -50,6 +50,9 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (manage
 	}
 
 	id := meta.GetExternalName(cr)
+	if id == "" && !deleting && !allows(cr, xpv2.ManagementActionCreate) {
+		return managed.ExternalObservation{}, e.nothingToObserve(cr)
+	}
 	if id == "" {
 		cr.Status.AtProvider = v1alpha1.NATGatewayObservation{Healing: h}
 		return managed.ExternalObservation{ResourceExists: false}, nil
@@ -65,6 +68,9 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (manage
 		cr.Status.AtProvider = v1alpha1.NATGatewayObservation{Healing: h}
 		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("waiting for EC2 to list NAT gateway %s, created moments ago", id)))
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+	}
+	if gw == nil && !deleting && !allows(cr, xpv2.ManagementActionCreate) {
+		return managed.ExternalObservation{}, e.nothingToObserve(cr)
 	}
 	if gw == nil {
 		// Purged: EC2 forgets a deleted or failed gateway after about an hour.

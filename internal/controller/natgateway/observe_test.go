@@ -93,6 +93,36 @@ func TestObserve(t *testing.T) {
 			cr:     natGateway(),
 			want:   want{cr: natGateway()},
 		},
+		"ObserveOnlyWithoutExternalName": {
+			reason: "An observe-only NATGateway that names no gateway says so, where it would look, and how to fix it; EC2 is not asked.",
+			ec2:    &fake.EC2{},
+			cr:     natGateway(withPolicies(xpv2.ManagementActionObserve)),
+			want: want{
+				cr: natGateway(withPolicies(xpv2.ManagementActionObserve)),
+				err: errors.New("NATGateway names no NAT gateway to observe in region us-east-1: its crossplane.io/external-name annotation is empty, and spec.managementPolicies do not allow Create, so the provider cannot create one; " +
+					"set the annotation to the ID of an existing gateway, such as nat-0123456789abcdef0, or add Create to spec.managementPolicies"),
+			},
+		},
+		"ObserveOnlyNotFound": {
+			reason: "An observe-only NATGateway whose gateway EC2 does not know names the gateway, the region and that it cannot be created.",
+			ec2:    describeFails(apiError(ec2client.CodeNatGatewayNotFound)),
+			cr:     natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve)),
+			want: want{
+				cr: natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve)),
+				err: errors.New("EC2 knows no NAT gateway " + natID + " in region us-east-1, named by the crossplane.io/external-name annotation; spec.managementPolicies do not allow Create, so the provider cannot create it; " +
+					"set the annotation to the ID of a gateway of region us-east-1, or add Create to spec.managementPolicies"),
+			},
+		},
+		"NotFoundWithoutCreate": {
+			reason: "Management policies that allow everything but Create cannot create a purged gateway either, and say so.",
+			ec2:    describeReturns(),
+			cr:     natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve, xpv2.ManagementActionUpdate, xpv2.ManagementActionDelete)),
+			want: want{
+				cr: natGateway(withExternalName(natID), withPolicies(xpv2.ManagementActionObserve, xpv2.ManagementActionUpdate, xpv2.ManagementActionDelete)),
+				err: errors.New("EC2 knows no NAT gateway " + natID + " in region us-east-1, named by the crossplane.io/external-name annotation; spec.managementPolicies do not allow Create, so the provider cannot create it; " +
+					"set the annotation to the ID of a gateway of region us-east-1, or add Create to spec.managementPolicies"),
+			},
+		},
 		"NotFoundError": {
 			reason: "A gateway EC2 answers NatGatewayNotFound for was purged: it does not exist, and Create learns it was not found.",
 			ec2:    describeFails(apiError(ec2client.CodeNatGatewayNotFound)),
