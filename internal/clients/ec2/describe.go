@@ -5,11 +5,17 @@ package ec2
 
 import (
 	"context"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
+
+// NATGatewayConsistencyWindow is how long after a NAT gateway is created
+// EC2 may still answer that it does not know it: its API is eventually
+// consistent.
+const NATGatewayConsistencyWindow = 30 * time.Second
 
 // DescribeNATGateway returns the NAT gateway with ID id, or nil when EC2 does
 // not know it: a not-found error or an answer without it, depending on the

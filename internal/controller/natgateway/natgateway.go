@@ -43,7 +43,7 @@ const (
 
 // creationGracePeriod is how long after creating a gateway a NotFound answer
 // is taken for EC2's eventual consistency rather than for a purge.
-const creationGracePeriod = 30 * time.Second
+const creationGracePeriod = ec2client.NATGatewayConsistencyWindow
 
 var _ managed.TypedExternalClient[*v1alpha1.NATGateway] = &external{}
 

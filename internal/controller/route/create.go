@@ -27,15 +27,5 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.Route) (managed.Exte
 	if err == nil || ec2client.IsErrorCode(err, ec2client.CodeRouteAlreadyExists) {
 		return managed.ExternalCreation{}, nil
 	}
-	return managed.ExternalCreation{}, wrapTargetError(err, "cannot create route", aws.ToString(in.NatGatewayId))
-}
-
-// wrapTargetError wraps err with msg, and says when EC2 does not know the NAT
-// gateway yet: right after a gateway is created EC2 may answer
-// InvalidNatGatewayID.NotFound for a while, and a later attempt succeeds.
-func wrapTargetError(err error, msg, natGatewayID string) error {
-	if ec2client.IsErrorCode(err, ec2client.CodeInvalidNatGatewayIDNotFound) {
-		return errors.Wrapf(err, "%s: EC2 does not know NAT gateway %s yet, as happens shortly after a gateway is created; the next reconcile retries", msg, natGatewayID)
-	}
-	return errors.Wrap(err, msg)
+	return managed.ExternalCreation{}, e.wrapTargetError(ctx, cr, err, "cannot create route", aws.ToString(in.NatGatewayId))
 }

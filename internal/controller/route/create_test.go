@@ -60,12 +60,6 @@ func TestCreate(t *testing.T) {
 			cr:        route(),
 			want:      want{in: create},
 		},
-		"TargetNotVisibleYet": {
-			reason:    "EC2 may not know a NAT gateway right after it was created: the error says so and the next reconcile retries.",
-			createErr: apiError("InvalidNatGatewayID.NotFound"),
-			cr:        route(),
-			want:      want{in: create, err: cmpopts.AnyError, msg: "EC2 does not know NAT gateway " + natNew + " yet, as happens shortly after a gateway is created; the next reconcile retries"},
-		},
 		"CreateError": {
 			reason:    "Any other error creating the route is returned.",
 			createErr: errBoom,

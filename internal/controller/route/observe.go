@@ -51,7 +51,8 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.Route) (managed.Ext
 			// The route went with its table.
 			return managed.ExternalObservation{ResourceExists: false}, nil
 		}
-		return managed.ExternalObservation{}, errors.Errorf("route table %s does not exist", p.RouteTableID)
+		return managed.ExternalObservation{}, errors.Errorf("route table %s does not exist in %s (%s); set %s to a route table of region %s, or %s to the table's region",
+			p.RouteTableID, ec2client.ScopeOf(e.ec2, p.Region), ec2client.CodeInvalidRouteTableIDNotFound, ec2client.FieldRouteTableID, p.Region, ec2client.FieldRegion)
 	}
 
 	r := findRoute(*rt, p)

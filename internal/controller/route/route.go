@@ -10,9 +10,11 @@ package route
 
 import (
 	"context"
+	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
@@ -50,6 +52,7 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) e
 	opts := append(lifecycleOptions(mgr, &connector{
 		usage:   resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{}),
 		clients: ec,
+		kube:    mgr.GetClient(),
 	}), managedopts.Standard(o, name, managedopts.NewEventRecorder(mgr, o, name))...)
 
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.Route{}, indexNATGatewayRef, natGatewayRef); err != nil {
@@ -90,6 +93,7 @@ func lifecycleOptions(mgr ctrl.Manager, c *connector) []managed.ReconcilerOption
 type connector struct {
 	usage   resource.ModernTracker
 	clients ec2client.ClientFactory
+	kube    client.Reader
 }
 
 // Connect tracks the use of the Route's provider configuration, then gets an
@@ -102,7 +106,7 @@ func (c *connector) Connect(ctx context.Context, cr *v1alpha1.Route) (managed.Ty
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot get EC2 client")
 	}
-	return &external{ec2: api}, nil
+	return &external{ec2: api, kube: c.kube}, nil
 }
 
 var _ managed.TypedExternalClient[*v1alpha1.Route] = &external{}
@@ -110,6 +114,11 @@ var _ managed.TypedExternalClient[*v1alpha1.Route] = &external{}
 // An external observes, creates, replaces and deletes the route of one Route.
 type external struct {
 	ec2 ec2client.API
+
+	// kube reads the NATGateway a Route references; nil to read none.
+	kube client.Reader
+	// now is the time; nil for time.Now.
+	now func() time.Time
 }
 
 // Disconnect does nothing: the EC2 client holds no connection to release.

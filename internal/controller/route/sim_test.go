@@ -12,12 +12,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/test"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim/ec2simtest"
 )
@@ -191,19 +194,36 @@ func TestAgainstEC2Sim(t *testing.T) {
 	}
 }
 
-// TestAgainstEC2SimEventualConsistency creates a route right after its
-// gateway, while EC2 does not know the gateway yet: Create fails with a
-// clear error, and succeeds once the gateway is visible.
+// TestAgainstEC2SimEventualConsistency creates a route right after the
+// gateway of the NATGateway it references, while EC2 does not know the
+// gateway yet: Create fails with a clear error, and succeeds once the
+// gateway is visible. A route to a gateway that never existed says so.
 func TestAgainstEC2SimEventualConsistency(t *testing.T) {
 	ctx := context.Background()
 	n := newSimNetwork(t, ec2sim.Durations{Pending: time.Hour, Deleting: time.Hour, Retention: 2 * time.Hour, Consistency: time.Minute})
-	e := &external{ec2: n.api}
 	gw := n.natGateway()
+	kube := &test.MockClient{MockGet: func(_ context.Context, _ client.ObjectKey, obj client.Object) error {
+		meta.SetExternalName(obj, gw)
+		meta.SetExternalCreateSucceeded(obj, time.Now())
+		return nil
+	}}
+	e := &external{ec2: ec2client.Explaining(n.api, ec2client.Scope{Region: region}), kube: kube}
+
+	never := route(func(cr *v1alpha1.Route) {
+		cr.Spec.ForProvider.RouteTableID = n.table
+		cr.Spec.ForProvider.NATGatewayID = aws.String("nat-0123456789abcdef0")
+	})
+	_, err := e.Create(ctx, never)
+	if want := "cannot create route: EC2 refused CreateRoute with InvalidNatGatewayID.NotFound: region " + region + " has no NAT gateway nat-0123456789abcdef0; set spec.forProvider.natGatewayId to a gateway of region " + region + ", or reference a NATGateway with natGatewayIdRef"; err == nil || err.Error() != want {
+		t.Fatalf("Create to a gateway that never existed: %v; want %s", err, want)
+	}
+
 	cr := route(func(cr *v1alpha1.Route) {
 		cr.Spec.ForProvider.RouteTableID = n.table
 		cr.Spec.ForProvider.NATGatewayID = aws.String(gw)
+		cr.Spec.ForProvider.NATGatewayIDRef = &xpv2.NamespacedReference{Name: "egress-a"}
 	})
-	_, err := e.Create(ctx, cr)
+	_, err = e.Create(ctx, cr)
 	if err == nil || !strings.Contains(err.Error(), "EC2 does not know NAT gateway "+gw+" yet") {
 		t.Fatalf("Create right after the gateway: %v; want the eventual consistency error", err)
 	}

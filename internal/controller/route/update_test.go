@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
@@ -46,12 +45,6 @@ func TestUpdate(t *testing.T) {
 			reason: "A Route whose target is not set is a clear error and EC2 is not called.",
 			cr:     route(withNAT(aws.String(""))),
 			want:   want{err: errNoTarget},
-		},
-		"TargetNotVisibleYet": {
-			reason:     "EC2 may not know a NAT gateway right after it was created: the error says so and the next reconcile retries.",
-			replaceErr: apiError("InvalidNatGatewayID.NotFound"),
-			cr:         route(),
-			want:       want{in: replace, err: cmpopts.AnyError, msg: "EC2 does not know NAT gateway " + natNew + " yet"},
 		},
 		"ReplaceError": {
 			reason:     "Any other error replacing the route is returned.",
