@@ -53,6 +53,7 @@ const (
 	codeNatGatewayLimitExceeded      = "NatGatewayLimitExceeded"
 	codeInvalidNatGatewayIDNotFound  = "InvalidNatGatewayID.NotFound"
 	codeInvalidGatewayIDNotFound     = "InvalidGatewayID.NotFound"
+	codeInvalidPrefixListIDNotFound  = "InvalidPrefixListID.NotFound"
 	codeInvalidSubnet                = "InvalidSubnet"
 	codeInvalidSubnetConflict        = "InvalidSubnet.Conflict"
 	codeInvalidSubnetRange           = "InvalidSubnet.Range"

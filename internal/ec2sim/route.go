@@ -239,11 +239,8 @@ func (c *call) parseRoute(withTarget bool) (routeInput, *APIError) {
 		return in, clientError(codeMissingParameter, "The request must contain the parameter routeTableId")
 	}
 	dest, hasDest := c.q.str("DestinationCidrBlock")
-	for _, p := range []string{"DestinationIpv6CidrBlock", "DestinationPrefixListId"} {
-		if c.q.has(p) {
-			c.q.opt(p)
-			return in, clientError(codeUnsupportedOperation, "ec2sim supports only IPv4 DestinationCidrBlock routes, not %s", p)
-		}
+	if aerr := c.refuseRouteDestination(withTarget, tableID); aerr != nil {
+		return in, aerr
 	}
 	if !hasDest || dest == "" {
 		return in, clientError(codeMissingParameter, "The request must contain the parameter destinationCidrBlock or destinationIpv6CidrBlock")
@@ -274,6 +271,26 @@ func (c *call) parseRoute(withTarget bool) (routeInput, *APIError) {
 		return in, c.checkRouteTarget(in)
 	}
 	return in, nil
+}
+
+// refuseRouteDestination refuses the destinations the simulator's networks
+// cannot hold: its VPCs have no IPv6 CIDR block and its regions no managed
+// prefix lists, so a route to either cannot be made, and there is none to
+// replace or delete.
+func (c *call) refuseRouteDestination(withTarget bool, tableID string) *APIError {
+	if v, ok := c.q.str("DestinationIpv6CidrBlock"); ok {
+		if !withTarget {
+			return clientError(codeInvalidRouteNotFound, "The specified route does not exist in the specified route table: no route with destination-ipv6-cidr-block %s in route table %s", v, tableID)
+		}
+		return clientError(codeInvalidParameterValue, "Value (%s) for parameter destinationIpv6CidrBlock is invalid. The VPC of route table %s has no IPv6 CIDR block.", v, tableID)
+	}
+	if v, ok := c.q.str("DestinationPrefixListId"); ok {
+		if !withTarget {
+			return clientError(codeInvalidRouteNotFound, "The specified route does not exist in the specified route table: no route with destination-prefix-list-id %s in route table %s", v, tableID)
+		}
+		return clientError(codeInvalidPrefixListIDNotFound, "The prefix list ID '%s' does not exist", v)
+	}
+	return nil
 }
 
 // parseRouteTarget returns the NAT gateway a CreateRoute or ReplaceRoute

@@ -83,6 +83,18 @@ func TestRoutes(t *testing.T) {
 			routes: []routeShape{local, {Destination: "0.0.0.0/0", NatGateway: nat1, State: "active", Origin: "CreateRoute"}}},
 		{reason: "A route inside the VPC CIDR is refused.", call: func() error { return create(rtb, "10.0.5.0/24", nat1) }, code: "InvalidParameterValue",
 			routes: []routeShape{local, {Destination: "0.0.0.0/0", NatGateway: nat1, State: "active", Origin: "CreateRoute"}}},
+		{reason: "A route to a prefix list the region does not hold gets InvalidPrefixListID.NotFound.", call: func() error {
+			_, err := s.ec2.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(rtb), DestinationPrefixListId: aws.String("pl-0123456789abcdef0"), NatGatewayId: aws.String(nat1)})
+			return err
+		}, code: "InvalidPrefixListID.NotFound", routes: []routeShape{local, {Destination: "0.0.0.0/0", NatGateway: nat1, State: "active", Origin: "CreateRoute"}}},
+		{reason: "An IPv6 route in a VPC without an IPv6 CIDR block is refused.", call: func() error {
+			_, err := s.ec2.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(rtb), DestinationIpv6CidrBlock: aws.String("::/0"), NatGatewayId: aws.String(nat1)})
+			return err
+		}, code: "InvalidParameterValue", routes: []routeShape{local, {Destination: "0.0.0.0/0", NatGateway: nat1, State: "active", Origin: "CreateRoute"}}},
+		{reason: "DeleteRoute of an IPv6 destination finds no route.", call: func() error {
+			_, err := s.ec2.DeleteRoute(ctx, &ec2.DeleteRouteInput{RouteTableId: aws.String(rtb), DestinationIpv6CidrBlock: aws.String("::/0")})
+			return err
+		}, code: "InvalidRoute.NotFound", routes: []routeShape{local, {Destination: "0.0.0.0/0", NatGateway: nat1, State: "active", Origin: "CreateRoute"}}},
 		{reason: "A route in an unknown table gets InvalidRouteTableID.NotFound.", call: func() error { return create("rtb-0123456789abcdef0", "0.0.0.0/0", nat1) }, code: "InvalidRouteTableID.NotFound",
 			routes: []routeShape{local, {Destination: "0.0.0.0/0", NatGateway: nat1, State: "active", Origin: "CreateRoute"}}},
 		{reason: "ReplaceRoute moves the route to another gateway.", call: func() error {

@@ -45,6 +45,14 @@ type observations struct {
 	DescribeUnknownGateway          string `json:"DescribeUnknownGateway"`
 	DeleteUnknownGateway            string `json:"DeleteUnknownGateway"`
 	DescribeDryRun                  string `json:"DescribeDryRun"`
+	UnknownSubnet                   string `json:"UnknownSubnet"`
+	UnknownAllocation               string `json:"UnknownAllocation"`
+	UnknownVpc                      string `json:"UnknownVpc"`
+	AddressOutsideSubnet            string `json:"AddressOutsideSubnet"`
+	RouteInsideVpc                  string `json:"RouteInsideVpc"`
+	RouteToUnknownPrefixList        string `json:"RouteToUnknownPrefixList"`
+	RouteIPv6WithoutIPv6Block       string `json:"RouteIPv6WithoutIPv6Block"`
+	RouteInUnknownTable             string `json:"RouteInUnknownTable"`
 }
 
 // documented is what AWS documents (shared/reference/ec2-api.md), and what
@@ -74,6 +82,14 @@ var documented = observations{
 	DescribeUnknownGateway:          "NatGatewayNotFound",
 	DeleteUnknownGateway:            "NatGatewayNotFound",
 	DescribeDryRun:                  "DryRunOperation",
+	UnknownSubnet:                   "InvalidSubnetID.NotFound",
+	UnknownAllocation:               "InvalidElasticIpID.NotFound",
+	UnknownVpc:                      "InvalidVpcID.NotFound",
+	AddressOutsideSubnet:            "InvalidParameterValue",
+	RouteInsideVpc:                  "InvalidParameterValue",
+	RouteToUnknownPrefixList:        "InvalidPrefixListID.NotFound",
+	RouteIPv6WithoutIPv6Block:       "InvalidParameterValue",
+	RouteInUnknownTable:             "InvalidRouteTableID.NotFound",
 }
 
 // motoDiffers is what moto 5.2.1 answers where it differs from AWS. If moto
@@ -96,6 +112,12 @@ func motoDiffers() observations {
 	o.DescribeUnknownGateway = "empty list"                     // an unknown ID is an empty list, not NatGatewayNotFound
 	o.DeleteUnknownGateway = "unparseable: ResponseParserError" // an HTML 500 page
 	o.DescribeDryRun = ""                                       // DryRun ignored
+	o.UnknownAllocation = "InvalidAllocationID.NotFound"        // the code of DescribeAddresses, not CreateNatGateway's
+	o.UnknownVpc = "InvalidSubnetID.NotFound"                   // no regional gateways: the missing subnet is refused
+	o.AddressOutsideSubnet = ""                                 // a private address outside the subnet is accepted
+	o.RouteInsideVpc = ""                                       // a route inside the VPC through a NAT gateway is accepted
+	o.RouteToUnknownPrefixList = ""                             // a route to a prefix list that does not exist is accepted
+	o.RouteIPv6WithoutIPv6Block = ""                            // an IPv6 route in a VPC without IPv6 is accepted
 	return o
 }
 

@@ -91,6 +91,26 @@ def main(endpoint):
     obs["RouteToUnknownGateway"] = error_code(
         lambda: ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="192.168.0.0/16", NatGatewayId=UNKNOWN_NAT))
 
+    # Bad input: what EC2 refuses, and with which code. CreateNatGateway's
+    # request bucket refills at 1 per second: let it.
+    time.sleep(3)
+    obs["UnknownSubnet"] = error_code(
+        lambda: ec2.create_nat_gateway(SubnetId="subnet-0123456789abcdef0", AllocationId=eips[3]))
+    obs["UnknownAllocation"] = error_code(
+        lambda: ec2.create_nat_gateway(SubnetId=subnet, AllocationId="eipalloc-0123456789abcdef0"))
+    obs["UnknownVpc"] = error_code(
+        lambda: ec2.create_nat_gateway(AvailabilityMode="regional", VpcId="vpc-0123456789abcdef0"))
+    obs["AddressOutsideSubnet"] = error_code(
+        lambda: ec2.create_nat_gateway(SubnetId=subnet, ConnectivityType="private", PrivateIpAddress="10.0.9.9"))
+    obs["RouteInsideVpc"] = error_code(
+        lambda: ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="10.0.5.0/24", NatGatewayId=nat))
+    obs["RouteToUnknownPrefixList"] = error_code(
+        lambda: ec2.create_route(RouteTableId=rtb, DestinationPrefixListId="pl-0123456789abcdef0", NatGatewayId=nat))
+    obs["RouteIPv6WithoutIPv6Block"] = error_code(
+        lambda: ec2.create_route(RouteTableId=rtb, DestinationIpv6CidrBlock="::/0", NatGatewayId=nat))
+    obs["RouteInUnknownTable"] = error_code(
+        lambda: ec2.create_route(RouteTableId="rtb-0123456789abcdef0", DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat))
+
     ec2.create_tags(Resources=[nat], Tags=[{"Key": "env", "Value": "conformance"}])
     tagged = ec2.describe_nat_gateways(Filter=[{"Name": "tag:env", "Values": ["conformance"]}])["NatGateways"]
     obs["TagFilterFindsOnlyTagged"] = [n["NatGatewayId"] for n in tagged] == [nat]
