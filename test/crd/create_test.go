@@ -225,6 +225,36 @@ func testCreate(t *testing.T) {
 			obj:    nat(params(func(p *v1alpha1.NATGatewayParameters) { p.SubnetID = ptr.To("subnet-XYZ") })),
 			want:   "spec.forProvider.subnetId in body should match",
 		},
+		"NATGatewayPrimaryAddressTwice": {
+			reason: "The primary private address is not also a secondary one.",
+			obj: nat(params(func(p *v1alpha1.NATGatewayParameters) {
+				p.PrivateIPAddress = ptr.To("10.0.1.10")
+				p.SecondaryPrivateIPAddresses = []string{"10.0.1.11", "10.0.1.10"}
+			})),
+			want: "privateIpAddress is the primary address: do not list it again in secondaryPrivateIpAddresses",
+		},
+		"NATGatewayPrimaryAllocationTwice": {
+			reason: "The primary Elastic IP is not also a secondary one.",
+			obj: nat(params(func(p *v1alpha1.NATGatewayParameters) {
+				p.SecondaryAllocationIDs = []string{*p.AllocationID}
+			})),
+			want: "allocationId is the primary Elastic IP: do not list it again in secondaryAllocationIds",
+		},
+		"NATGatewayMalformedSecondaryAllocation": {
+			reason: "A secondary allocation ID is eipalloc- and hex digits.",
+			obj: nat(params(func(p *v1alpha1.NATGatewayParameters) {
+				p.SecondaryAllocationIDs = []string{"eip-1"}
+			})),
+			want: "spec.forProvider.secondaryAllocationIds[0] in body should match",
+		},
+		"NATGatewaySecondaryAddresses": {
+			reason: "Secondary addresses other than the primary are fine.",
+			obj: nat(params(func(p *v1alpha1.NATGatewayParameters) {
+				p.PrivateIPAddress = ptr.To("10.0.1.10")
+				p.SecondaryPrivateIPAddresses = []string{"10.0.1.11"}
+				p.SecondaryAllocationIDs = []string{"eipalloc-0fedcba9876543210"}
+			})),
+		},
 
 		// ElasticIP
 		"ElasticIP": {
@@ -277,6 +307,19 @@ func testCreate(t *testing.T) {
 				r.Spec.ForProvider.DestinationCidrBlock = nil
 				r.Spec.ForProvider.DestinationIPv6CidrBlock = ptr.To("::/0")
 			}),
+		},
+		"RouteOctetOutOfRange": {
+			reason: "An IPv4 CIDR block has octets up to 255.",
+			obj:    route(func(r *v1alpha1.Route) { r.Spec.ForProvider.DestinationCidrBlock = ptr.To("300.0.0.0/8") }),
+			want:   "destinationCidrBlock must be an IPv4 CIDR block with octets up to 255, such as 0.0.0.0/0",
+		},
+		"RouteIPv6PrefixTooLong": {
+			reason: "An IPv6 prefix length is at most 128.",
+			obj: route(func(r *v1alpha1.Route) {
+				r.Spec.ForProvider.DestinationCidrBlock = nil
+				r.Spec.ForProvider.DestinationIPv6CidrBlock = ptr.To("::/129")
+			}),
+			want: "destinationIpv6CidrBlock must be an IPv6 CIDR block with a prefix length up to 128, such as ::/0",
 		},
 		"RouteObserveOnlyWithoutTarget": {
 			reason: "An observed route needs no target of ours.",

@@ -76,6 +76,8 @@ type AvailabilityZoneAddress struct {
 // +kubebuilder:validation:XValidation:rule="!(has(self.availabilityMode) && self.availabilityMode == 'regional') || !(has(self.privateIpAddress) || has(self.secondaryPrivateIpAddresses) || has(self.secondaryPrivateIpAddressCount))",message="privateIpAddress and secondary private addresses are only allowed on a zonal NAT gateway"
 // +kubebuilder:validation:XValidation:rule="(has(self.connectivityType) ? self.connectivityType : 'public') == (has(oldSelf.connectivityType) ? oldSelf.connectivityType : 'public')",message="connectivityType is create-only and cannot be changed; create a new NATGateway instead"
 // +kubebuilder:validation:XValidation:rule="(has(self.availabilityMode) ? self.availabilityMode : 'zonal') == (has(oldSelf.availabilityMode) ? oldSelf.availabilityMode : 'zonal')",message="availabilityMode is create-only and cannot be changed; create a new NATGateway instead"
+// +kubebuilder:validation:XValidation:rule="!has(self.privateIpAddress) || !has(self.secondaryPrivateIpAddresses) || !(self.privateIpAddress in self.secondaryPrivateIpAddresses)",message="privateIpAddress is the primary address: do not list it again in secondaryPrivateIpAddresses"
+// +kubebuilder:validation:XValidation:rule="!has(self.allocationId) || !has(self.secondaryAllocationIds) || !(self.allocationId in self.secondaryAllocationIds)",message="allocationId is the primary Elastic IP: do not list it again in secondaryAllocationIds"
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.subnetId) || has(self.subnetId)",message="subnetId is create-only and cannot be removed"
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.vpcId) || has(self.vpcId)",message="vpcId is create-only and cannot be removed"
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.privateIpAddress) || has(self.privateIpAddress)",message="privateIpAddress is create-only and cannot be removed"
@@ -132,6 +134,7 @@ type NATGatewayParameters struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=7
 	// +listType=set
+	// +kubebuilder:validation:items:Pattern=`^eipalloc-[0-9a-f]{8,17}$`
 	// +crossplane:generate:reference:type=ElasticIP
 	// +crossplane:generate:reference:refFieldName=SecondaryAllocationIDRefs
 	// +crossplane:generate:reference:selectorFieldName=SecondaryAllocationIDSelector

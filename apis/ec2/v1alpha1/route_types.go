@@ -44,12 +44,15 @@ type RouteParameters struct {
 	// DestinationCidrBlock is the IPv4 destination, for example 0.0.0.0/0.
 	// +optional
 	// +kubebuilder:validation:Pattern=`^([0-9]{1,3}\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$`
+	// +kubebuilder:validation:MaxLength=18
+	// +kubebuilder:validation:XValidation:rule="isCIDR(self) && cidr(self).ip().family() == 4",message="destinationCidrBlock must be an IPv4 CIDR block with octets up to 255, such as 0.0.0.0/0"
 	DestinationCidrBlock *string `json:"destinationCidrBlock,omitempty"`
 
 	// DestinationIPv6CidrBlock is the IPv6 destination, for example ::/0.
 	// +optional
 	// +kubebuilder:validation:MaxLength=43
 	// +kubebuilder:validation:Pattern=`^[0-9a-fA-F:]+/[0-9]{1,3}$`
+	// +kubebuilder:validation:XValidation:rule="isCIDR(self) && cidr(self).ip().family() == 6",message="destinationIpv6CidrBlock must be an IPv6 CIDR block with a prefix length up to 128, such as ::/0"
 	DestinationIPv6CidrBlock *string `json:"destinationIpv6CidrBlock,omitempty"`
 
 	// DestinationPrefixListID is a managed prefix list destination.
