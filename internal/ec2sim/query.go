@@ -44,12 +44,6 @@ func (p *params) root() view { return view{p: p} }
 
 func (v view) key(name string) string { return v.prefix + name }
 
-// has reports whether the parameter is present.
-func (v view) has(name string) bool {
-	_, ok := v.p.values[v.key(name)]
-	return ok
-}
-
 // str returns a scalar and whether it was present.
 func (v view) str(name string) (string, bool) {
 	k := v.key(name)

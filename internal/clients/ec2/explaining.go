@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 )
 
-// Explaining returns api with every error it returns told as a Refusal:
+// Explaining returns api with every error it returns told as a RefusalError:
 // one sentence naming the EC2 code, the spec field and the fix, in scope.
 func Explaining(api API, s Scope) API {
 	return &explainingAPI{api: api, scope: s}

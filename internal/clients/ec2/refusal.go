@@ -85,10 +85,10 @@ func (s Scope) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// A Refusal is an EC2 error told as one sentence: the operation, the EC2
+// A RefusalError is an EC2 error told as one sentence: the operation, the EC2
 // code, the spec field it concerns and how to fix it. It unwraps to the
 // error it tells, so IsErrorCode still classifies it.
-type Refusal struct {
+type RefusalError struct {
 	// Operation EC2 refused, for example CreateNatGateway.
 	Operation string
 	// Code EC2 answered; empty when no answer came.
@@ -101,10 +101,10 @@ type Refusal struct {
 }
 
 // Error returns the sentence.
-func (r *Refusal) Error() string { return r.sentence }
+func (r *RefusalError) Error() string { return r.sentence }
 
 // Unwrap returns the error the refusal tells.
-func (r *Refusal) Unwrap() error { return r.err }
+func (r *RefusalError) Unwrap() error { return r.err }
 
 // A Param is a spec field and the value a request sent for it.
 type Param struct {
@@ -135,7 +135,7 @@ func (r refused) value(field string) string {
 // the first of fields that was sent, else fields[0].
 func (r refused) named(fields ...string) string {
 	for _, f := range fields {
-		for _, v := range strings.Split(r.value(f), ",") {
+		for v := range strings.SplitSeq(r.value(f), ",") {
 			if v != "" && strings.Contains(r.msg, v) {
 				return f
 			}
@@ -162,7 +162,7 @@ type explanationKey struct {
 
 // explanations of the refusals a user can fix in the spec or the provider
 // configuration, keyed by operation and code.
-var explanations = map[explanationKey]explanation{
+var explanations = map[explanationKey]explanation{ //nolint:gochecknoglobals // A fixed table, read only.
 	{"", CodeInvalidSubnetIDNotFound}: func(r refused) (string, string) {
 		return FieldSubnetID, fmt.Sprintf("%s has no subnet %s; set %s to a subnet of region %s, or %s to the subnet's region",
 			r.scope, r.value(FieldSubnetID), FieldSubnetID, r.scope.Region, FieldRegion)
@@ -235,13 +235,13 @@ var explanations = map[explanationKey]explanation{
 }
 
 // explain tells err, returned by operation op of a client in scope s for a
-// request that sent params, as a Refusal. It returns nil for nil, and err
+// request that sent params, as a RefusalError. It returns nil for nil, and err
 // itself for what is not EC2's doing (a canceled context).
 func explain(err error, op string, s Scope, params ...Param) error {
 	if err == nil {
 		return nil
 	}
-	var done *Refusal
+	var done *RefusalError
 	if errors.As(err, &done) {
 		return err
 	}
@@ -256,11 +256,11 @@ func explain(err error, op string, s Scope, params ...Param) error {
 	}
 	if !ok {
 		// EC2's own message, without the SDK's request ID and status.
-		return &Refusal{Operation: op, Code: r.code, err: err,
+		return &RefusalError{Operation: op, Code: r.code, err: err,
 			sentence: fmt.Sprintf("EC2 refused %s with %s in %s: %s", op, r.code, s, strings.TrimSuffix(r.msg, "."))}
 	}
 	field, text := e(r)
-	return &Refusal{Operation: op, Code: r.code, Field: field, err: err,
+	return &RefusalError{Operation: op, Code: r.code, Field: field, err: err,
 		sentence: fmt.Sprintf("EC2 refused %s with %s: %s", op, r.code, text)}
 }
 
@@ -280,10 +280,10 @@ func explainNoAnswer(err error, op string, s Scope) error {
 	var send *smithyhttp.RequestSendError
 	switch {
 	case errors.As(err, &send):
-		return &Refusal{Operation: op, Field: FieldProviderConfigRef, err: err,
+		return &RefusalError{Operation: op, Field: FieldProviderConfigRef, err: err,
 			sentence: fmt.Sprintf("%s does not answer %s (%s); %s", where, op, rootCause(err), fix)}
 	case errors.Is(err, context.DeadlineExceeded):
-		return &Refusal{Operation: op, Field: FieldProviderConfigRef, err: err,
+		return &RefusalError{Operation: op, Field: FieldProviderConfigRef, err: err,
 			sentence: fmt.Sprintf("%s did not answer %s in time; %s", where, op, fix)}
 	}
 	return err
@@ -320,8 +320,8 @@ func unknownTarget(r refused) (string, string) {
 }
 
 func wrongCredentials(r refused) (string, string) {
-	return FieldProviderConfigRef, fmt.Sprintf("EC2 in %s does not accept the credentials; correct the access key ID and secret access key in the Secret of %s, or refer to another provider configuration",
-		r.scope, r.scope.Config)
+	return FieldProviderConfigRef, fmt.Sprintf("EC2 in %s does not accept the credentials; correct the access key ID and secret access key in the Secret of %s, or set %s to another provider configuration",
+		r.scope, r.scope.Config, FieldProviderConfigRef)
 }
 
 // invalidNATGatewayValue explains an InvalidParameterValue of a NAT gateway

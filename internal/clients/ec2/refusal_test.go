@@ -151,7 +151,7 @@ func TestExplain(t *testing.T) {
 			op:     "DescribeNatGateways",
 			err:    sdkError("DescribeNatGateways", CodeAuthFailure, "AWS was not able to validate the provided access credentials"),
 			want: want{FieldProviderConfigRef, "EC2 refused DescribeNatGateways with AuthFailure: EC2 in region us-west-2, the account of access key AKIAEXAMPLE (ProviderConfig team/aws) does not accept the credentials; " +
-				"correct the access key ID and secret access key in the Secret of ProviderConfig team/aws, or refer to another provider configuration"},
+				"correct the access key ID and secret access key in the Secret of ProviderConfig team/aws, or set spec.providerConfigRef to another provider configuration"},
 		},
 		"ReleaseHeldAddress": {
 			reason: "AuthFailure of ReleaseAddress means the address is still held, not wrong credentials.",
@@ -177,9 +177,9 @@ func TestExplain(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			err := explain(tc.err, tc.op, scope, tc.params...)
-			var r *Refusal
+			var r *RefusalError
 			if !errors.As(err, &r) {
-				t.Fatalf("\n%s\nexplain(...): %v, want a *Refusal", tc.reason, err)
+				t.Fatalf("\n%s\nexplain(...): %v, want a *RefusalError", tc.reason, err)
 			}
 			if diff := cmp.Diff(tc.want, want{r.Field, err.Error()}); diff != "" {
 				t.Errorf("\n%s\nexplain(...): -want, +got:\n%s", tc.reason, diff)
@@ -199,7 +199,7 @@ func TestExplain(t *testing.T) {
 // TestExplainingClient proves the clients of a factory explain what EC2
 // refuses, and what an endpoint that does not answer makes of a call.
 func TestExplainingClient(t *testing.T) {
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	closed, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,12 +50,8 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (manage
 	}
 
 	id := meta.GetExternalName(cr)
-	if id == "" && !deleting && !allows(cr, xpv2.ManagementActionCreate) {
-		return managed.ExternalObservation{}, e.nothingToObserve(cr)
-	}
 	if id == "" {
-		cr.Status.AtProvider = v1alpha1.NATGatewayObservation{Healing: h}
-		return managed.ExternalObservation{ResourceExists: false}, nil
+		return e.observeNothing(cr, h, deleting)
 	}
 
 	gw, err := e.gateway(ctx, cr, id)
@@ -69,14 +65,8 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (manage
 		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("waiting for EC2 to list NAT gateway %s, created moments ago", id)))
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
-	if gw == nil && !deleting && !allows(cr, xpv2.ManagementActionCreate) {
-		return managed.ExternalObservation{}, e.nothingToObserve(cr)
-	}
 	if gw == nil {
-		// Purged: EC2 forgets a deleted or failed gateway after about an hour.
-		cr.Status.AtProvider = v1alpha1.NATGatewayObservation{Healing: h}
-		e.found = &found{id: id, state: v1alpha1.FoundStateNotFound}
-		return managed.ExternalObservation{ResourceExists: false}, nil
+		return e.observeNothing(cr, h, deleting)
 	}
 
 	cr.Status.AtProvider = generateObservation(*gw)

@@ -6,10 +6,27 @@ package natgateway
 import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 )
+
+// observeNothing reports that cr has no gateway: it names none, or EC2 does
+// not know the one it names, which EC2 forgets about an hour after it is
+// deleted or failed. A NATGateway that may create one does not have it yet;
+// one that may not is an error saying so.
+func (e *external) observeNothing(cr *v1alpha1.NATGateway, h *v1alpha1.Healing, deleting bool) (managed.ExternalObservation, error) {
+	if !deleting && !allows(cr, xpv2.ManagementActionCreate) {
+		return managed.ExternalObservation{}, e.nothingToObserve(cr)
+	}
+	cr.Status.AtProvider = v1alpha1.NATGatewayObservation{Healing: h}
+	if id := meta.GetExternalName(cr); id != "" {
+		e.found = &found{id: id, state: v1alpha1.FoundStateNotFound}
+	}
+	return managed.ExternalObservation{ResourceExists: false}, nil
+}
 
 // nothingToObserve explains why a NATGateway whose management policies do
 // not allow Create observes nothing: it names no gateway, or EC2 does not

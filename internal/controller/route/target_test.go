@@ -43,14 +43,9 @@ func TestTargetNotFound(t *testing.T) {
 		return nil, apiError(ec2client.CodeNatGatewayNotFound)
 	}
 	referenced := func(id string, created time.Time) client.Reader {
-		return &test.MockClient{MockGet: func(_ context.Context, key client.ObjectKey, obj client.Object) error {
-			if key.Name != "egress-a" {
-				return test.NewMockGetFn(nil)(context.Background(), key, obj)
-			}
-			ng := obj.(*v1alpha1.NATGateway) //nolint:forcetypeassert // Only NATGateways are read.
-			ng.SetAnnotations(map[string]string{})
-			meta.SetExternalName(ng, id)
-			meta.SetExternalCreateSucceeded(ng, created)
+		return &test.MockClient{MockGet: func(_ context.Context, _ client.ObjectKey, obj client.Object) error {
+			meta.SetExternalName(obj, id)
+			meta.SetExternalCreateSucceeded(obj, created)
 			return nil
 		}}
 	}
