@@ -4,356 +4,306 @@
 package e2e
 
 import (
+	"context"
+	"errors"
+	"net"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
-	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
 	"github.com/egresskit/provider-aws-egress/cluster/stack"
+	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
 )
 
-// TestBadInput is scenario 7: invalid objects are rejected at admission with
-// a message that names the problem, or get Synced=False with a condition
-// that names it; no NAT gateway is made for any of them.
+// A badInput is an object that cannot work, and how it is refused: at
+// admission, with a validation error holding admission, or by the provider,
+// with a Synced=False condition whose message holds every part of synced.
+type badInput struct {
+	reason    string
+	obj       client.Object
+	admission string
+	synced    []string
+}
+
+// sdkDump are parts of the SDK's rendering of an error, which no condition
+// may show: the error is told in a sentence instead.
+var sdkDump = []string{"operation error", "https response error", "StatusCode:", "RequestID:"}
+
+// mutations are the EC2 actions that create or change something. No bad
+// input may make one succeed.
+var mutations = []string{
+	"CreateNatGateway", "AllocateAddress", "CreateRoute", "ReplaceRoute", "DeleteRoute",
+	"AssociateNatGatewayAddress", "AssignPrivateNatGatewayAddress", "CreateTags",
+}
+
+// TestBadInput is scenario 7: objects of every kind, and provider
+// configurations of both kinds, that cannot work are rejected at admission
+// with a message that names the problem, or get Synced=False with a
+// condition that names the spec field and, for EC2's refusals, the EC2
+// code, in a sentence rather than the SDK's dump. Nothing is created in
+// EC2 for any of them, and the provider stays up throughout.
 //
 // It counts ec2sim's calls, so it runs alone.
 func TestBadInput(t *testing.T) {
 	s := newScenario(t, "bad-input")
 	ctx := t.Context()
-	subnet := s.net.Zones[0].PublicSubnetID
-	eip := s.allocate(1)[0]
-	before, err := stk.EC2Sim.Admin.Calls(ctx)
+	f := s.badInputFixtures()
+	configs := f.configs()
+	for _, o := range configs {
+		if err := stk.Client.Create(ctx, o); err != nil {
+			t.Fatalf("cannot create %s %s: %v", stack.Kind(o), o.GetName(), err)
+		}
+	}
+	t.Cleanup(func() {
+		for _, o := range configs {
+			if err := stk.Client.Delete(context.Background(), o); err != nil && !kerrors.IsNotFound(err) {
+				t.Errorf("cannot delete %s %s: %v", stack.Kind(o), o.GetName(), err)
+			}
+		}
+	})
+
+	pid := stk.Provider.Process().Pid()
+	before := s.state()
+	calls, err := stk.EC2Sim.Admin.Calls(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	// Provider configurations that cannot work, each with its Secret.
-	wrongSecret := s.creds
-	wrongSecret.SecretAccessKey = "not-the-secret"
-	configs := []client.Object{
-		providerConfig("missing-secret", "absent", stack.CredentialsKey),
-		providerConfig("wrong-key", stack.CredentialsSecret, "creds"),
-		secret("no-access-key", "[default]\naws_secret_access_key = x\n"),
-		providerConfig("no-access-key", "no-access-key", stack.CredentialsKey),
-		secret("wrong-secret", wrongSecret.Profile()),
-		providerConfig("wrong-secret", "wrong-secret", stack.CredentialsKey),
+	cases := f.cases()
+	var admission, synced int
+	for _, tc := range cases {
+		if tc.admission != "" {
+			admission++
+		} else {
+			synced++
+		}
 	}
-	s.create(configs...)
-
-	cases := map[string]struct {
-		reason    string
-		obj       client.Object
-		admission string // part of the API server's refusal
-		synced    string // part of the Synced=False message
-	}{
-		"PrivateWithAllocation": {
-			reason:    "A private gateway has no Elastic IP.",
-			obj:       gateway("private-eip", withSubnet(subnet), withPrivate(), withAllocation(eip)),
-			admission: "allocationId, allocationIdRef and allocationIdSelector are not allowed on a private NAT gateway",
-		},
-		"RegionalWithoutVpc": {
-			reason:    "A regional gateway spans the zones of a VPC, which it must name.",
-			obj:       gateway("regional-no-vpc", func(g *v1alpha1.NATGateway) { g.Spec.ForProvider.AvailabilityMode = aws.String("regional") }),
-			admission: "spec.forProvider.vpcId is required to create a regional NAT gateway",
-		},
-		"ZonalWithVpc": {
-			reason:    "A zonal gateway takes its VPC from its subnet.",
-			obj:       gateway("zonal-vpc", withSubnet(subnet), withAllocation(eip), func(g *v1alpha1.NATGateway) { g.Spec.ForProvider.VpcID = aws.String(s.net.VpcID) }),
-			admission: "vpcId is only allowed on a regional NAT gateway",
-		},
-		"MalformedSubnetID": {
-			reason:    "A subnet ID is subnet- and 8 to 17 hex digits.",
-			obj:       gateway("bad-subnet", withSubnet("subnet-XYZ"), withAllocation(eip)),
-			admission: "spec.forProvider.subnetId in body should match '^subnet-[0-9a-f]{8,17}$'",
-		},
-		"MalformedAllocationID": {
-			reason:    "An allocation ID is eipalloc- and 8 to 17 hex digits.",
-			obj:       gateway("bad-allocation", withSubnet(subnet), withAllocation("eip-1")),
-			admission: "spec.forProvider.allocationId in body should match '^eipalloc-[0-9a-f]{8,17}$'",
-		},
-		"PublicWithoutAddress": {
-			reason:    "A public zonal gateway needs an Elastic IP.",
-			obj:       gateway("public-no-eip", withSubnet(subnet)),
-			admission: "a public zonal NAT gateway needs an Elastic IP address",
-		},
-		"ReservedTag": {
-			reason: "Tags beginning with aws: belong to AWS.",
-			obj: gateway("aws-tag", withSubnet(subnet), withAllocation(eip), func(g *v1alpha1.NATGateway) {
-				g.Spec.ForProvider.Tags = map[string]string{"aws:cloudformation:stack-name": "x"}
-			}),
-			admission: "tag keys beginning with aws: are reserved by AWS",
-		},
-		"UnknownRegion": {
-			reason:    "A region is named like us-east-1.",
-			obj:       gateway("bad-region", withSubnet(subnet), withAllocation(eip), func(g *v1alpha1.NATGateway) { g.Spec.ForProvider.Region = "Mars" }),
-			admission: "spec.forProvider.region in body should match",
-		},
-		"SecondaryCountOnPublic": {
-			reason:    "EC2 picks secondary private addresses only for private gateways.",
-			obj:       gateway("public-count", withSubnet(subnet), withAllocation(eip), func(g *v1alpha1.NATGateway) { g.Spec.ForProvider.SecondaryPrivateIPAddressCount = aws.Int32(2) }),
-			admission: "secondaryPrivateIpAddressCount is only allowed on a private NAT gateway",
-		},
-		"ProviderConfigWithoutSecretRef": {
-			reason: "Credentials from a Secret need the Secret's name and key.",
-			obj: &apisv1alpha1.ProviderConfig{
-				ObjectMeta: metav1.ObjectMeta{Name: "no-ref"},
-				Spec:       apisv1alpha1.ProviderConfigSpec{Credentials: apisv1alpha1.ProviderCredentials{Source: apisv1alpha1.CredentialsSourceSecret}},
-			},
-			admission: "spec.credentials.secretRef is required when spec.credentials.source is Secret",
-		},
-		"ProviderConfigWithProviderIdentity": {
-			reason: "A namespaced ProviderConfig may not borrow the provider's own credentials.",
-			obj: &apisv1alpha1.ProviderConfig{
-				ObjectMeta: metav1.ObjectMeta{Name: "environment"},
-				Spec:       apisv1alpha1.ProviderConfigSpec{Credentials: apisv1alpha1.ProviderCredentials{Source: apisv1alpha1.CredentialsSourceEnvironment}},
-			},
-			admission: `spec.credentials.source: Unsupported value: "Environment"`,
-		},
-		"ProviderConfigWithBadEndpoint": {
-			reason: "An endpoint is an http or https URL.",
-			obj: &apisv1alpha1.ProviderConfig{
-				ObjectMeta: metav1.ObjectMeta{Name: "ftp"},
-				Spec: apisv1alpha1.ProviderConfigSpec{
-					Credentials: apisv1alpha1.ProviderCredentials{Source: apisv1alpha1.CredentialsSourceNone},
-					Endpoint:    &apisv1alpha1.Endpoint{URL: "ftp://127.0.0.1:21"},
-				},
-			},
-			admission: "spec.endpoint.url in body should match",
-		},
-		"RouteWithoutTarget": {
-			reason: "A route sends traffic somewhere.",
-			obj: &v1alpha1.Route{
-				ObjectMeta: metav1.ObjectMeta{Name: "no-target"},
-				Spec: v1alpha1.RouteSpec{
-					ManagedResourceSpec: xpv2.ManagedResourceSpec{ProviderConfigReference: stack.ProviderConfigRef()},
-					ForProvider:         v1alpha1.RouteParameters{Region: stack.DefaultRegion, RouteTableID: s.net.Zones[0].PrivateRouteTableID, DestinationCidrBlock: aws.String("0.0.0.0/0")},
-				},
-			},
-			admission: "a route needs a target",
-		},
-		"ElasticIPAddressWithoutPool": {
-			reason: "Bring-your-own addresses come from a pool.",
-			obj: &v1alpha1.ElasticIP{
-				ObjectMeta: metav1.ObjectMeta{Name: "byoip"},
-				Spec: v1alpha1.ElasticIPSpec{
-					ManagedResourceSpec: xpv2.ManagedResourceSpec{ProviderConfigReference: stack.ProviderConfigRef()},
-					ForProvider:         v1alpha1.ElasticIPParameters{Region: stack.DefaultRegion, Address: aws.String("198.51.100.7")},
-				},
-			},
-			admission: "address (bring your own IP) needs publicIpv4Pool",
-		},
-
-		"MissingProviderConfig": {
-			reason: "The ProviderConfig named does not exist.",
-			obj:    gateway("no-config", withSubnet(subnet), withAllocation(eip), withConfig("absent")),
-			synced: "cannot get ProviderConfig bad-input/absent: not found: create it in namespace bad-input",
-		},
-		"MissingSecret": {
-			reason: "The ProviderConfig's Secret does not exist.",
-			obj:    gateway("no-secret", withSubnet(subnet), withAllocation(eip), withConfig("missing-secret")),
-			synced: "cannot get secret bad-input/absent: not found",
-		},
-		"WrongSecretKey": {
-			reason: "The Secret has no such key.",
-			obj:    gateway("wrong-key", withSubnet(subnet), withAllocation(eip), withConfig("wrong-key")),
-			synced: "secret bad-input/aws-creds has no key creds",
-		},
-		"ProfileWithoutAccessKey": {
-			reason: "The credentials profile lacks its access key ID.",
-			obj:    gateway("no-access-key", withSubnet(subnet), withAllocation(eip), withConfig("no-access-key")),
-			synced: "credentials profile [default] has no aws_access_key_id",
-		},
-		"WrongSecretAccessKey": {
-			reason: "EC2 refuses the signature of a wrong secret access key.",
-			obj:    gateway("wrong-secret", withSubnet(subnet), withAllocation(eip), withConfig("wrong-secret")),
-			synced: "AuthFailure",
-		},
-		"UnknownSubnet": {
-			reason: "EC2 knows no such subnet.",
-			obj:    gateway("unknown-subnet", withSubnet("subnet-0123456789abcdef0"), withAllocation(eip)),
-			synced: "InvalidSubnetID.NotFound",
-		},
-		"UnknownAllocation": {
-			reason: "EC2 knows no such Elastic IP.",
-			obj:    gateway("unknown-allocation", withSubnet(subnet), withAllocation("eipalloc-0123456789abcdef0")),
-			synced: "InvalidElasticIpID.NotFound",
-		},
-		"ImportUnknownGateway": {
-			reason: "An observe-only import of a gateway EC2 does not know.",
-			obj: gateway("import-unknown", func(g *v1alpha1.NATGateway) {
-				meta.SetExternalName(g, "nat-0123456789abcdef0")
-				g.Spec.ManagementPolicies = xpv2.ManagementPolicies{xpv2.ManagementActionObserve}
-			}),
-			synced: "external resource does not exist",
-		},
-		"MissingElasticIP": {
-			reason: "The referenced ElasticIP does not exist.",
-			obj: gateway("missing-eip", withSubnet(subnet), func(g *v1alpha1.NATGateway) {
-				g.Spec.ForProvider.AllocationIDRef = &xpv2.NamespacedReference{Name: "absent"}
-			}),
-			synced: "cannot resolve references",
-		},
-	}
+	t.Logf("%d bad inputs: %d refused at admission, %d with Synced=False", len(cases), admission, synced)
 
 	var (
 		mu       sync.Mutex
 		admitted []client.Object
 	)
-	admit := func(o client.Object) {
-		mu.Lock()
-		defer mu.Unlock()
-		admitted = append(admitted, o)
-	}
 	t.Run("Objects", func(t *testing.T) {
 		for name, tc := range cases {
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				tc.obj.SetNamespace(s.ns)
+				if tc.obj.GetNamespace() == "" && !isCluster(tc.obj) {
+					tc.obj.SetNamespace(s.ns)
+				}
 				err := stk.Client.Create(ctx, tc.obj)
-				if tc.admission != "" {
-					if err == nil {
-						admit(tc.obj)
-						t.Fatalf("%s\nadmitted, want refused with %q", tc.reason, tc.admission)
-					}
-					if !kerrors.IsInvalid(err) || !strings.Contains(err.Error(), tc.admission) {
-						t.Fatalf("%s\nrefused with %v\nwant a validation error with %q", tc.reason, err, tc.admission)
-					}
-					t.Logf("refused: %v", err)
-					return
+				if err == nil {
+					mu.Lock()
+					admitted = append(admitted, tc.obj)
+					mu.Unlock()
 				}
-				if err != nil {
-					t.Fatalf("%s\ncannot create: %v", tc.reason, err)
-				}
-				admit(tc.obj)
-				if err := stk.WaitFor(ctx, tc.obj, readyTimeout, stack.HasCondition(xpv2.TypeSynced, corev1.ConditionFalse, tc.synced)); err != nil {
-					t.Fatalf("%s\n%v", tc.reason, err)
-				}
-				t.Logf("Synced=False: %s", tc.obj.(resource.Conditioned).GetCondition(xpv2.TypeSynced).Message)
+				checkBadInput(ctx, t, tc, err)
 			})
 		}
 	})
 
-	// No gateway was made, in the scenario's account or in the account of
-	// the wrong secret.
-	if gws := s.state().NatGateways; len(gws) != 0 {
-		t.Errorf("EC2 holds gateways: %+v", gws)
+	// Nothing was created in EC2.
+	{
+		after := s.state()
+		if got, want := gatewayIDs(after), gatewayIDs(before); !sameStrings(got, want) {
+			t.Errorf("EC2 holds NAT gateways %v, want only the fixtures %v", got, want)
+		}
+		if got, want := addressIDs(after), addressIDs(before); !sameStrings(got, want) {
+			t.Errorf("EC2 holds addresses %v, want only the fixtures %v", got, want)
+		}
+		if got, want := routeCount(after), routeCount(before); got != want {
+			t.Errorf("EC2 holds %d routes, want the %d of the fixtures", got, want)
+		}
+		now, err := stk.EC2Sim.Admin.Calls(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, action := range mutations {
+			ok := succeeded(now[action]) - succeeded(calls[action])
+			t.Logf("%s: %d calls since the fixtures, refused by EC2: %v", action, now[action].Calls-calls[action].Calls, now[action].Errors)
+			if ok != 0 {
+				t.Errorf("%d %s calls succeeded, want none", ok, action)
+			}
+		}
+		t.Logf("requests with bad signatures: %d", now["_invalid"].Calls-calls["_invalid"].Calls)
 	}
-	after, err := stk.EC2Sim.Admin.Calls(ctx)
-	if err != nil {
-		t.Fatal(err)
+
+	// The provider is the process it was before the bad inputs.
+	if p := stk.Provider.Process(); !p.Running() || p.Pid() != pid {
+		t.Fatalf("provider pid %d running %v, want pid %d still running: it crashed on bad input\n%s", p.Pid(), p.Running(), pid, stk.Provider.Tail(40))
 	}
-	b, a := before["CreateNatGateway"], after["CreateNatGateway"]
-	var failed int64
-	for _, n := range a.Errors {
-		failed += n
-	}
-	for _, n := range b.Errors {
-		failed -= n
-	}
-	t.Logf("CreateNatGateway calls: %d, all refused by EC2: %v; requests with bad signatures: %d",
-		a.Calls-b.Calls, a.Errors, after["_invalid"].Calls-before["_invalid"].Calls)
-	if ok := a.Calls - b.Calls - failed; ok != 0 {
-		t.Errorf("%d CreateNatGateway calls succeeded, want none", ok)
-	}
+	t.Logf("provider pid %d still running", pid)
 
 	// Managed resources whose provider configuration cannot connect keep
 	// their finalizer: the provider cannot ask EC2 whether something is left
 	// to delete. Nothing is, as checked above, so they are let go.
+	var wg sync.WaitGroup
 	for _, o := range admitted {
-		s.forget(o)
+		if _, ok := o.(resource.Managed); ok {
+			wg.Go(func() { s.forget(o) })
+		}
+	}
+	wg.Wait()
+}
+
+// checkBadInput checks that err, the answer to creating tc.obj, and then the
+// provider, refuse tc as it says.
+func checkBadInput(ctx context.Context, t *testing.T, tc badInput, err error) {
+	t.Helper()
+	if tc.admission != "" {
+		if err == nil {
+			t.Fatalf("%s\nadmitted, want refused with %q", tc.reason, tc.admission)
+		}
+		if !kerrors.IsInvalid(err) || !strings.Contains(err.Error(), tc.admission) {
+			t.Fatalf("%s\nrefused with %v\nwant a validation error with %q", tc.reason, err, tc.admission)
+		}
+		t.Logf("refused: %v", err)
+		return
+	}
+	if err != nil {
+		t.Fatalf("%s\ncannot create: %v", tc.reason, err)
+	}
+	if err := stk.WaitFor(ctx, tc.obj, readyTimeout, stack.HasCondition(xpv2.TypeSynced, corev1.ConditionFalse, tc.synced[0])); err != nil {
+		t.Fatalf("%s\n%v", tc.reason, err)
+	}
+	msg := tc.obj.(resource.Conditioned).GetCondition(xpv2.TypeSynced).Message
+	t.Logf("Synced=False: %s", msg)
+	for _, part := range tc.synced[1:] {
+		if !strings.Contains(msg, part) {
+			t.Errorf("%s\nSynced=False %q does not say %q", tc.reason, msg, part)
+		}
+	}
+	for _, dump := range sdkDump {
+		if strings.Contains(msg, dump) {
+			t.Errorf("%s\nSynced=False %q shows the SDK's %q", tc.reason, msg, dump)
+		}
 	}
 }
 
-// forget deletes o and, if the provider has not finalized it within a few
-// poll intervals, removes its finalizers.
-func (s *scenario) forget(o client.Object) {
+func isCluster(o client.Object) bool {
+	return stack.Kind(o) == "ClusterProviderConfig"
+}
+
+// succeeded counts the requests of st that EC2 did not refuse.
+func succeeded(st ec2sim.CallStats) int64 {
+	n := st.Calls
+	for _, e := range st.Errors {
+		n -= e
+	}
+	return n
+}
+
+func gatewayIDs(st ec2sim.RegionState) []string {
+	ids := make([]string, 0, len(st.NatGateways))
+	for _, g := range st.NatGateways {
+		ids = append(ids, g.ID)
+	}
+	return ids
+}
+
+func addressIDs(st ec2sim.RegionState) []string {
+	ids := make([]string, 0, len(st.Addresses))
+	for _, a := range st.Addresses {
+		ids = append(ids, a.AllocationID)
+	}
+	return ids
+}
+
+func routeCount(st ec2sim.RegionState) int {
+	n := 0
+	for _, rt := range st.RouteTables {
+		n += len(rt.Routes)
+	}
+	return n
+}
+
+func sameStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[string]int{}
+	for _, s := range a {
+		seen[s]++
+	}
+	for _, s := range b {
+		seen[s]--
+	}
+	for _, n := range seen {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// badInputFixtures are the EC2 objects the bad inputs refer to, made
+// through the EC2 API before the provider sees any of them: Elastic IPs, a
+// private NAT gateway in the scenario's VPC, and one in another VPC.
+type badInputFixtures struct {
+	s *scenario
+	// eips are allocated and held by nothing.
+	eips []string
+	// nat is a private gateway in zone a's public subnet, and natIP its
+	// private address.
+	nat, natIP string
+	// otherNat is a private gateway in another VPC.
+	otherNat string
+	// vpcCIDR is the CIDR block of the scenario's VPC.
+	vpcCIDR string
+	// deadEndpoint is an http URL where nothing listens.
+	deadEndpoint string
+}
+
+func (s *scenario) badInputFixtures() *badInputFixtures {
 	s.t.Helper()
-	s.delete(o)
-	if err := stk.WaitGone(s.t.Context(), o, 3*PollInterval); err == nil {
-		return
+	ctx := s.t.Context()
+	f := &badInputFixtures{s: s, eips: s.allocate(2), vpcCIDR: "10.0.0.0/16"}
+	out, err := s.ec2.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(s.net.Zones[0].PublicSubnetID), ConnectivityType: types.ConnectivityTypePrivate})
+	if err != nil {
+		s.t.Fatal(err)
 	}
-	if err := stk.Client.Get(s.t.Context(), client.ObjectKeyFromObject(o), o); err != nil {
-		return
+	f.nat = aws.ToString(out.NatGateway.NatGatewayId)
+	vpc, err := s.ec2.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.99.0.0/16")})
+	if err != nil {
+		s.t.Fatal(err)
 	}
-	s.t.Logf("%s %s keeps its finalizer (Synced: %s); removing it", stack.Kind(o), o.GetName(),
-		o.(resource.Conditioned).GetCondition(xpv2.TypeSynced).Message)
-	o.SetFinalizers(nil)
-	if err := stk.Client.Update(s.t.Context(), o); err != nil && !kerrors.IsNotFound(err) {
-		s.t.Errorf("cannot remove the finalizers of %s %s: %v", stack.Kind(o), o.GetName(), err)
+	sn, err := s.ec2.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String("10.99.1.0/24")})
+	if err != nil {
+		s.t.Fatal(err)
 	}
-	if err := stk.WaitGone(s.t.Context(), o, 30*time.Second); err != nil {
-		s.t.Error(err)
+	other, err := s.ec2.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: sn.Subnet.SubnetId, ConnectivityType: types.ConnectivityTypePrivate})
+	if err != nil {
+		s.t.Fatal(err)
 	}
-}
-
-// gateway returns a NATGateway using the namespace's ProviderConfig, changed
-// by fns.
-func gateway(name string, fns ...func(*v1alpha1.NATGateway)) *v1alpha1.NATGateway {
-	g := &v1alpha1.NATGateway{
-		ObjectMeta: metav1.ObjectMeta{Name: name},
-		Spec: v1alpha1.NATGatewaySpec{
-			ManagedResourceSpec: xpv2.ManagedResourceSpec{ProviderConfigReference: stack.ProviderConfigRef()},
-			ForProvider:         v1alpha1.NATGatewayParameters{Region: stack.DefaultRegion},
-		},
+	f.otherNat = aws.ToString(other.NatGateway.NatGatewayId)
+	if err := pollFor(ctx, time.Minute, func() error {
+		gw := s.gateway(f.nat)
+		for _, a := range gw.NatGatewayAddresses {
+			f.natIP = aws.ToString(a.PrivateIp)
+		}
+		if f.natIP == "" {
+			return errors.New("no private address yet")
+		}
+		return nil
+	}); err != nil {
+		s.t.Fatalf("fixture gateway %s has no private address: %v", f.nat, err)
 	}
-	for _, fn := range fns {
-		fn(g)
+	l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		s.t.Fatal(err)
 	}
-	return g
-}
-
-func withSubnet(id string) func(*v1alpha1.NATGateway) {
-	return func(g *v1alpha1.NATGateway) { g.Spec.ForProvider.SubnetID = aws.String(id) }
-}
-
-func withAllocation(id string) func(*v1alpha1.NATGateway) {
-	return func(g *v1alpha1.NATGateway) { g.Spec.ForProvider.AllocationID = aws.String(id) }
-}
-
-func withPrivate() func(*v1alpha1.NATGateway) {
-	return func(g *v1alpha1.NATGateway) { g.Spec.ForProvider.ConnectivityType = aws.String("private") }
-}
-
-func withConfig(name string) func(*v1alpha1.NATGateway) {
-	return func(g *v1alpha1.NATGateway) {
-		g.Spec.ProviderConfigReference = &xpv2.ProviderConfigReference{Kind: apisv1alpha1.ProviderConfigKind, Name: name}
-	}
-}
-
-// providerConfig returns a ProviderConfig of the ec2sim endpoint that reads
-// key of Secret name.
-func providerConfig(name, secretName, key string) *apisv1alpha1.ProviderConfig {
-	return &apisv1alpha1.ProviderConfig{
-		ObjectMeta: metav1.ObjectMeta{Name: name},
-		Spec: apisv1alpha1.ProviderConfigSpec{
-			Credentials: apisv1alpha1.ProviderCredentials{
-				Source: apisv1alpha1.CredentialsSourceSecret,
-				SecretRef: &xpv2.LocalSecretKeySelector{
-					LocalSecretReference: xpv2.LocalSecretReference{Name: secretName},
-					Key:                  key,
-				},
-			},
-			Endpoint: &apisv1alpha1.Endpoint{URL: stk.EC2Sim.URL},
-		},
-	}
-}
-
-// secret returns a Secret holding profile under stack.CredentialsKey.
-func secret(name, profile string) *corev1.Secret {
-	return &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: name},
-		StringData: map[string]string{stack.CredentialsKey: profile},
-	}
+	f.deadEndpoint = "http://" + l.Addr().String()
+	_ = l.Close()
+	return f
 }
