@@ -255,8 +255,24 @@ func testCreate(t *testing.T) {
 				p.SecondaryAllocationIDs = []string{"eipalloc-0fedcba9876543210"}
 			})),
 		},
+		"NATGatewayUnknownConfigKind": {
+			reason: "A provider configuration is a ProviderConfig or a ClusterProviderConfig.",
+			obj: nat(func(g *v1alpha1.NATGateway) {
+				g.Spec.ProviderConfigReference = &xpv2.ProviderConfigReference{Kind: "AWSConfig", Name: "default"}
+			}),
+			want: "spec.providerConfigRef.kind must be ProviderConfig or ClusterProviderConfig",
+		},
 
 		// ElasticIP
+		"ElasticIPUnknownConfigKind": {
+			reason: "A provider configuration is a ProviderConfig or a ClusterProviderConfig.",
+			obj: func() client.Object {
+				e := elasticIP()
+				e.Spec.ProviderConfigReference = &xpv2.ProviderConfigReference{Kind: "AWSConfig", Name: "default"}
+				return e
+			}(),
+			want: "spec.providerConfigRef.kind must be ProviderConfig or ClusterProviderConfig",
+		},
 		"ElasticIP": {
 			reason: "An address from Amazon's pool needs only its region.",
 			obj:    elasticIP(),
@@ -320,6 +336,13 @@ func testCreate(t *testing.T) {
 				r.Spec.ForProvider.DestinationIPv6CidrBlock = ptr.To("::/129")
 			}),
 			want: "destinationIpv6CidrBlock must be an IPv6 CIDR block with a prefix length up to 128, such as ::/0",
+		},
+		"RouteUnknownConfigKind": {
+			reason: "A provider configuration is a ProviderConfig or a ClusterProviderConfig.",
+			obj: route(func(r *v1alpha1.Route) {
+				r.Spec.ProviderConfigReference = &xpv2.ProviderConfigReference{Kind: "AWSConfig", Name: "default"}
+			}),
+			want: "spec.providerConfigRef.kind must be ProviderConfig or ClusterProviderConfig",
 		},
 		"RouteObserveOnlyWithoutTarget": {
 			reason: "An observed route needs no target of ours.",

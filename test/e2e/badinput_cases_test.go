@@ -116,8 +116,10 @@ func (f *badInputFixtures) configCases(cases map[string]badInput) {
 		obj: f.goodGateway(withConfig(apisv1alpha1.ProviderConfigKind, pcNoAccessKey)), synced: []string{"credentials profile [default] has no aws_access_key_id"}}
 	cases["RouteClusterProviderConfigWebIdentityWithoutToken"] = badInput{reason: "A web identity needs a token file.",
 		obj: f.goodRoute(withConfig(apisv1alpha1.ClusterProviderConfigKind, ns+"-"+cpcWebIdentity)), synced: []string{"spec.credentials.webIdentity.tokenFile"}}
-	cases["ElasticIPUnknownProviderConfigKind"] = badInput{reason: "A provider configuration is of one of two kinds.",
-		obj: f.goodElasticIP(withConfig("AWSConfig", stack.ProviderConfigName)), synced: []string{"unknown provider config kind", "spec.providerConfigRef.kind"}}
+	for kind, good := range kinds {
+		cases[kind+"UnknownProviderConfigKind"] = badInput{reason: "A provider configuration is of one of two kinds.",
+			obj: good(withConfig("AWSConfig", stack.ProviderConfigName)), admission: "spec.providerConfigRef.kind must be ProviderConfig or ClusterProviderConfig"}
+	}
 }
 
 // ec2Cases are the bad inputs EC2 refuses, or the provider finds wrong in

@@ -92,6 +92,7 @@ type ElasticIPObservation struct {
 }
 
 // An ElasticIPSpec defines the desired state of an ElasticIP.
+// +kubebuilder:validation:XValidation:rule="!has(self.providerConfigRef) || self.providerConfigRef.kind in ['ProviderConfig', 'ClusterProviderConfig']",message="spec.providerConfigRef.kind must be ProviderConfig or ClusterProviderConfig"
 type ElasticIPSpec struct {
 	xpv2.ManagedResourceSpec `json:",inline"`
 

@@ -275,6 +275,7 @@ const (
 // +kubebuilder:validation:XValidation:rule="!('*' in self.managementPolicies || 'Create' in self.managementPolicies) || (has(self.forProvider.availabilityMode) && self.forProvider.availabilityMode == 'regional') || has(self.forProvider.subnetId)",message="spec.forProvider.subnetId is required to create a zonal NAT gateway"
 // +kubebuilder:validation:XValidation:rule="!('*' in self.managementPolicies || 'Create' in self.managementPolicies) || !(has(self.forProvider.availabilityMode) && self.forProvider.availabilityMode == 'regional') || has(self.forProvider.vpcId)",message="spec.forProvider.vpcId is required to create a regional NAT gateway"
 // +kubebuilder:validation:XValidation:rule="!('*' in self.managementPolicies || 'Create' in self.managementPolicies) || (has(self.forProvider.availabilityMode) && self.forProvider.availabilityMode == 'regional') || (has(self.forProvider.connectivityType) && self.forProvider.connectivityType == 'private') || has(self.forProvider.allocationId) || has(self.forProvider.allocationIdRef) || has(self.forProvider.allocationIdSelector)",message="a public zonal NAT gateway needs an Elastic IP address: set spec.forProvider.allocationId, allocationIdRef or allocationIdSelector"
+// +kubebuilder:validation:XValidation:rule="!has(self.providerConfigRef) || self.providerConfigRef.kind in ['ProviderConfig', 'ClusterProviderConfig']",message="spec.providerConfigRef.kind must be ProviderConfig or ClusterProviderConfig"
 type NATGatewaySpec struct {
 	xpv2.ManagedResourceSpec `json:",inline"`
 

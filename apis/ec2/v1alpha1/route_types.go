@@ -100,6 +100,7 @@ type RouteObservation struct {
 
 // A RouteSpec defines the desired state of a Route.
 // +kubebuilder:validation:XValidation:rule="!('*' in self.managementPolicies || 'Create' in self.managementPolicies || 'Update' in self.managementPolicies) || has(self.forProvider.natGatewayId) || has(self.forProvider.natGatewayIdRef) || has(self.forProvider.natGatewayIdSelector)",message="a route needs a target: set spec.forProvider.natGatewayId, natGatewayIdRef or natGatewayIdSelector"
+// +kubebuilder:validation:XValidation:rule="!has(self.providerConfigRef) || self.providerConfigRef.kind in ['ProviderConfig', 'ClusterProviderConfig']",message="spec.providerConfigRef.kind must be ProviderConfig or ClusterProviderConfig"
 type RouteSpec struct {
 	xpv2.ManagedResourceSpec `json:",inline"`
 
