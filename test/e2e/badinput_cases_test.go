@@ -102,7 +102,7 @@ func (f *badInputFixtures) configCases(cases map[string]badInput) {
 			{"WrongSecretKey", "The Secret has no such key.", []string{"has no key creds", "spec.credentials.secretRef.key"}},
 			{"WrongSecretAccessKey", "EC2 refuses the signature of a wrong secret access key.", []string{"AuthFailure", "does not accept the credentials", "secret access key in the Secret of", "spec.providerConfigRef"}},
 			{"DeadEndpoint", "An endpoint where nothing listens does not answer.", []string{"does not answer", f.deadEndpoint, "spec.endpoint.url"}},
-			{"Anonymous", "EC2 refuses requests without credentials.", []string{"AuthFailure", "does not accept the credentials", "spec.providerConfigRef"}},
+			{"Anonymous", "EC2 refuses requests without credentials.", []string{"AuthFailure", "does not accept requests without credentials", "spec.credentials", "spec.providerConfigRef"}},
 		} {
 			name := map[string]string{"MissingConfig": "absent", "MissingSecret": pcMissingSecret, "WrongSecretKey": pcWrongKey,
 				"WrongSecretAccessKey": pcWrongSecret, "DeadEndpoint": pcDeadEndpoint, "Anonymous": pcAnonymous}[c.name]

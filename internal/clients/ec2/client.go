@@ -243,7 +243,7 @@ func withEndpoint(account string, c *Config) string {
 
 // build makes an EC2 client for c in region.
 func (f *factory) build(ctx context.Context, c *Config, region string, src source) (API, error) {
-	scope := Scope{Region: region, Config: c.String(), Endpoint: c.Endpoint}
+	scope := Scope{Region: region, Config: c.String(), Endpoint: c.Endpoint, Anonymous: c.Source == apisv1alpha1.CredentialsSourceNone}
 	if src.profile != nil {
 		creds, err := src.profile.credentials()
 		if err != nil {

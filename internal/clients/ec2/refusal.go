@@ -65,6 +65,9 @@ type Scope struct {
 	Account string
 	// AccessKeyID identifies the account's credentials, when they are keys.
 	AccessKeyID string
+	// Anonymous is set when the configuration gives no credentials, so
+	// requests are not signed.
+	Anonymous bool
 }
 
 // String names the region and the account of s: "region us-east-1, the
@@ -320,6 +323,10 @@ func unknownTarget(r refused) (string, string) {
 }
 
 func wrongCredentials(r refused) (string, string) {
+	if r.scope.Anonymous {
+		return FieldProviderConfigRef, fmt.Sprintf("EC2 in %s does not accept requests without credentials; give %s credentials in spec.credentials, or set %s to another provider configuration",
+			r.scope, r.scope.Config, FieldProviderConfigRef)
+	}
 	return FieldProviderConfigRef, fmt.Sprintf("EC2 in %s does not accept the credentials; correct the access key ID and secret access key in the Secret of %s, or set %s to another provider configuration",
 		r.scope, r.scope.Config, FieldProviderConfigRef)
 }

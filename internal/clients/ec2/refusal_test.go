@@ -46,6 +46,7 @@ func TestExplain(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		op     string
+		scope  *Scope
 		err    error
 		params []Param
 		want   want
@@ -153,6 +154,14 @@ func TestExplain(t *testing.T) {
 			want: want{FieldProviderConfigRef, "EC2 refused DescribeNatGateways with AuthFailure: EC2 in region us-west-2, the account of access key AKIAEXAMPLE (ProviderConfig team/aws) does not accept the credentials; " +
 				"correct the access key ID and secret access key in the Secret of ProviderConfig team/aws, or set spec.providerConfigRef to another provider configuration"},
 		},
+		"NoCredentials": {
+			reason: "AuthFailure of a configuration without credentials says they are missing, not wrong.",
+			op:     "DescribeAddresses",
+			scope:  &Scope{Region: "us-west-2", Config: "ClusterProviderConfig open", Anonymous: true},
+			err:    sdkError("DescribeAddresses", CodeAuthFailure, "AWS was not able to validate the provided access credentials"),
+			want: want{FieldProviderConfigRef, "EC2 refused DescribeAddresses with AuthFailure: EC2 in region us-west-2, the account of ClusterProviderConfig open does not accept requests without credentials; " +
+				"give ClusterProviderConfig open credentials in spec.credentials, or set spec.providerConfigRef to another provider configuration"},
+		},
 		"ReleaseHeldAddress": {
 			reason: "AuthFailure of ReleaseAddress means the address is still held, not wrong credentials.",
 			op:     "ReleaseAddress",
@@ -176,7 +185,11 @@ func TestExplain(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			err := explain(tc.err, tc.op, scope, tc.params...)
+			s := scope
+			if tc.scope != nil {
+				s = *tc.scope
+			}
+			err := explain(tc.err, tc.op, s, tc.params...)
 			var r *RefusalError
 			if !errors.As(err, &r) {
 				t.Fatalf("\n%s\nexplain(...): %v, want a *RefusalError", tc.reason, err)
