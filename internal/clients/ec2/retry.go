@@ -41,6 +41,13 @@ type sdkClient struct {
 	once aws.Retryer
 }
 
+// NewAPI returns c as the provider's API: c's retryer for every call but the
+// non-idempotent ones, which are retried only after errors that prove EC2 did
+// not apply them. Every client the ClientFactory builds is one.
+func NewAPI(c *ec2.Client) API {
+	return newClient(c)
+}
+
 // newClient returns c with retries of its non-idempotent calls limited to
 // unapplied errors.
 func newClient(c *ec2.Client) *sdkClient {

@@ -10,8 +10,12 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
 )
 
 const okBody = `<?xml version="1.0" encoding="UTF-8"?><Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId></Response>`
@@ -110,5 +114,37 @@ func TestClientRetries(t *testing.T) {
 				t.Errorf("\n%s\n%s(...): -want attempts, +got attempts:\n%s", tc.reason, tc.action, diff)
 			}
 		})
+	}
+}
+
+// TestAllocateAddressLostAnswer allocates an address through the provider's
+// client against the EC2 simulator while the simulator loses the answer
+// after allocating: the call fails and EC2 holds exactly one address, where
+// the standard retryer alone would have allocated a second.
+func TestAllocateAddressLostAnswer(t *testing.T) {
+	ctx := context.Background()
+	sim, err := ec2sim.New(ec2sim.Options{Faults: []ec2sim.Fault{{Action: "AllocateAddress", ErrorRate: 1, ErrorAfterApply: true, Times: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := sim.NewHTTPTestServer()
+	t.Cleanup(hs.Close)
+	sdk := ec2.New(ec2.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(hs.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEGRESSKITTEST", "secret", ""),
+		Retryer:      retry.NewStandard(),
+	})
+	api := NewAPI(sdk)
+
+	if _, err := api.AllocateAddress(ctx, &ec2.AllocateAddressInput{}); !IsErrorCode(err, "InternalError") {
+		t.Fatalf("AllocateAddress(...): got error %v, want the InternalError the simulator answered after allocating", err)
+	}
+	out, err := api.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(1, len(out.Addresses)); diff != "" {
+		t.Errorf("addresses EC2 holds after a lost AllocateAddress answer: -want, +got:\n%s", diff)
 	}
 }

@@ -142,6 +142,10 @@ type external struct {
 	recorder      event.Recorder
 	reallocations prometheus.Counter
 	now           func() time.Time
+
+	// leftover are the addresses tagged for a deleted ElasticIP other than
+	// the one it names, found by Observe for Delete to release.
+	leftover []string
 }
 
 // Disconnect does nothing: the EC2 client holds no connection of its own.

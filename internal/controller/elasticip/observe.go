@@ -32,7 +32,8 @@ const reasonReleased event.Reason = "AddressReleased"
 //
 // A released address does not exist, so the managed reconciler allocates a
 // new one. While the ElasticIP is being deleted the address exists as long as
-// EC2 lists it, so the finalizer stays until it is released.
+// EC2 lists it, or any other address tagged for the ElasticIP, so the
+// finalizer stays until all of them are released.
 //
 // EC2 is eventually consistent: for 30s after allocating an address, an
 // address EC2 has not listed yet still exists (not ready), so no second one
@@ -46,8 +47,15 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.ElasticIP) (managed
 	cr.Status.AtProvider.Healing = h
 
 	id := meta.GetExternalName(cr)
+	if meta.WasDeleted(cr) {
+		// An address allocated for this ElasticIP and never recorded (the
+		// provider was down, or the answer was lost) must go with it.
+		if e.leftover, err = e.strays(ctx, cr, id); err != nil {
+			return managed.ExternalObservation{}, err
+		}
+	}
 	if id == "" {
-		return managed.ExternalObservation{ResourceExists: false}, nil
+		return managed.ExternalObservation{ResourceExists: len(e.leftover) > 0}, nil
 	}
 
 	a, err := e.describe(ctx, id)
@@ -61,10 +69,13 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.ElasticIP) (managed
 		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("waiting for EC2 to list address %s, allocated moments ago", id)))
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
+	if a == nil && meta.WasDeleted(cr) {
+		// Delete releases only the addresses that are left.
+		cr.Status.AtProvider = v1alpha1.ElasticIPObservation{Healing: h}
+		return managed.ExternalObservation{ResourceExists: len(e.leftover) > 0}, nil
+	}
 	if a == nil {
-		if !meta.WasDeleted(cr) {
-			e.recorder.Event(cr, event.Warning(reasonReleased, errors.Errorf("address %s no longer exists: it was released outside Crossplane", id)))
-		}
+		e.recorder.Event(cr, event.Warning(reasonReleased, errors.Errorf("address %s no longer exists: it was released outside Crossplane", id)))
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
 
