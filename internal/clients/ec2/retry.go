@@ -52,18 +52,20 @@ func NewAPI(c *ec2.Client) API {
 // unapplied errors.
 func newClient(c *ec2.Client) *sdkClient {
 	return &sdkClient{Client: c, once: retry.NewStandard(func(o *retry.StandardOptions) {
-		o.Retryables = unapplied
+		o.Retryables = unapplied()
 	})}
 }
 
-// unapplied are the errors after which EC2 cannot have applied a request: it
-// refused it for the request rate (EC2 throttles before acting), or the
-// request never left the client (a cancelled context, a refused or failed
-// dial).
-var unapplied = []retry.IsErrorRetryable{
-	retry.NoRetryCanceledError{},
-	retry.RetryableErrorCode{Codes: retry.DefaultThrottleErrorCodes},
-	retry.IsErrorRetryableFunc(notSent),
+// unapplied returns the checks of the errors after which EC2 cannot have
+// applied a request: it refused it for the request rate (EC2 throttles
+// before acting), or the request never left the client (a cancelled context,
+// a refused or failed dial).
+func unapplied() []retry.IsErrorRetryable {
+	return []retry.IsErrorRetryable{
+		retry.NoRetryCanceledError{},
+		retry.RetryableErrorCode{Codes: retry.DefaultThrottleErrorCodes},
+		retry.IsErrorRetryableFunc(notSent),
+	}
 }
 
 // notSent reports an error of a connection that was never made.

@@ -174,4 +174,3 @@ func (e *external) withdraw(ctx context.Context, cr *v1alpha1.Route) error {
 	meta.RemoveAnnotations(cr, v1alpha1.AnnotationKeyRouteClaimed)
 	return errors.Wrap(e.kube.Patch(ctx, cr, client.MergeFrom(before)), "cannot withdraw the Route's claim on a route that exists already")
 }
-
