@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
@@ -28,7 +29,8 @@ import (
 // found by the UID tag its create request carried (the ClientToken cannot be
 // looked up, but pins every retry of one creation to the gateway tagged this
 // way), and each keeps the NATGateway existing, so the managed reconciler
-// calls Delete and keeps the finalizer until EC2 reports none of them live.
+// calls Delete, which deletes the live ones, and keeps the finalizer until
+// EC2 reports each of them deleted.
 // They are looked for once the named gateway, if any, no longer exists.
 //
 // A create that was under way when the provider stopped (the reconciler's
@@ -41,17 +43,21 @@ func (e *external) observeLeftovers(ctx context.Context, cr *v1alpha1.NATGateway
 		// for once it is gone.
 		return o, nil
 	}
-	gws, err := e.owned(ctx, cr, meta.GetExternalName(cr))
+	gws, err := e.owned(ctx, cr, meta.GetExternalName(cr), types.NatGatewayStatePending, types.NatGatewayStateAvailable, types.NatGatewayStateDeleting)
 	if err != nil {
 		return managed.ExternalObservation{}, err
 	}
 	e.leftovers = make([]string, 0, len(gws))
+	ids := make([]string, 0, len(gws))
 	for _, gw := range gws {
-		e.leftovers = append(e.leftovers, aws.ToString(gw.NatGatewayId))
+		ids = append(ids, aws.ToString(gw.NatGatewayId))
+		if live(gw.State) {
+			e.leftovers = append(e.leftovers, aws.ToString(gw.NatGatewayId))
+		}
 	}
 	switch {
-	case len(e.leftovers) > 0:
-		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("deleting NAT gateway %s, made for this resource and never recorded, before the finalizer is removed", strings.Join(e.leftovers, ", "))))
+	case len(ids) > 0:
+		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("deleting NAT gateway %s, made for this resource and never recorded, before the finalizer is removed", strings.Join(ids, ", "))))
 	case createInterrupted(cr, e.now()):
 		cr.SetConditions(xpv2.Unavailable().WithMessage("waiting for EC2 to list the NAT gateway a create interrupted moments ago may have made, so that it is deleted too"))
 	default:

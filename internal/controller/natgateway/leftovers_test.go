@@ -70,6 +70,16 @@ func TestObserveLeftovers(t *testing.T) {
 			cr:     natGateway(withDeletionTimestamp()),
 			want:   want{o: managed.ExternalObservation{ResourceExists: false}, leftovers: []string{}, cr: natGateway(withDeletionTimestamp())},
 		},
+		"LeftoverDeleting": {
+			reason: "A gateway made for this NATGateway that EC2 is deleting keeps the finalizer until it is deleted, and is not deleted again.",
+			ec2:    purgedAndOwned(gateway(gwID(newNatID), gwState(types.NatGatewayStateDeleting))),
+			cr:     natGateway(withDeletionTimestamp()),
+			want: want{
+				o:         managed.ExternalObservation{ResourceExists: true},
+				leftovers: []string{},
+				cr:        natGateway(withDeletionTimestamp(), withConditions(leaving)),
+			},
+		},
 		"ReplacementWhileDeleting": {
 			reason: "When the named gateway is gone, a live gateway made for this NATGateway (a replacement whose ID was lost) keeps it existing.",
 			ec2:    purgedAndOwned(unrecorded),
@@ -187,7 +197,7 @@ func TestDeleteLeftovers(t *testing.T) {
 // before the provider is back: the gateway is found by its UID tag and
 // deleted, and the finalizer goes only once EC2 reports it deleted.
 func TestSimulatorDeletedDuringCreate(t *testing.T) {
-	env := newSimEnv(t, ec2sim.Durations{Deleting: 20 * time.Second, Retention: time.Hour})
+	env := newSimEnv(t, ec2sim.Durations{Deleting: 90 * time.Second, Retention: time.Hour})
 
 	// The reconciler records that a create is under way, then the create
 	// is applied and the provider stops before it records the result.
@@ -218,10 +228,28 @@ func TestSimulatorDeletedDuringCreate(t *testing.T) {
 	if diff := cmp.Diff([]string{}, env.live()); diff != "" {
 		t.Errorf("live gateways once the deleted NATGateway is reconciled: -want, +got:\n%s", diff)
 	}
+	env.advance(time.Minute)
+	if gw := env.gatewayState(made); gw != string(types.NatGatewayStateDeleting) {
+		t.Fatalf("%s is %s; want it still deleting for this check", made, gw)
+	}
+	env.reconcile()
+	if env.store.gone {
+		t.Fatalf("the finalizer must stay while EC2 is deleting %s", made)
+	}
 
 	env.advance(time.Minute)
 	env.reconcile()
 	if !env.store.gone {
 		t.Errorf("the finalizer must go once %s is deleted", made)
 	}
+}
+
+// gatewayState returns the state EC2 reports for gateway id.
+func (e *simEnv) gatewayState(id string) string {
+	e.t.Helper()
+	out, err := e.api.DescribeNatGateways(e.ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{id}})
+	if err != nil || len(out.NatGateways) != 1 {
+		e.t.Fatalf("DescribeNatGateways(%s): %v", id, err)
+	}
+	return string(out.NatGateways[0].State)
 }
