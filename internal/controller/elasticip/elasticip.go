@@ -4,6 +4,15 @@
 // Package elasticip reconciles ElasticIP managed resources: it allocates an
 // Elastic IP address, allocates a new one when the address is released
 // outside Crossplane, keeps its tags and releases it once nothing holds it.
+//
+// AllocateAddress takes no client token, so an address is found again only
+// by the ownership tag its allocation carried (egresskit.io/uid). The EC2
+// client never repeats an AllocateAddress whose outcome is uncertain (a 5xx,
+// a lost connection); the next Create looks for the tagged address before it
+// allocates again, adopts the lowest allocation ID and releases any other
+// address tagged for the ElasticIP. A deleted ElasticIP keeps its finalizer
+// until every address tagged for it is released, including one allocated
+// while the provider was down and never recorded.
 package elasticip
 
 import (
