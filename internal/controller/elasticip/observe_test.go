@@ -205,6 +205,35 @@ func TestObserve(t *testing.T) {
 				cr: elasticIP(withExternalName(allocOld), withAtProvider(associatedObs), withConditions(xpv2.Available())),
 			},
 		},
+		"StrayBesideNamed": {
+			reason: "Another address tagged for this ElasticIP, allocated by an attempt whose answer was lost, makes it not up to date, so Update releases the address.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddresses(t, allocOld, address(allocOld), address(allocOther))},
+			cr:     elasticIP(withExternalName(allocOld)),
+			want: want{
+				o:    managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false},
+				diff: true,
+				cr:   elasticIP(withExternalName(allocOld), withAtProvider(observed), withConditions(xpv2.Available())),
+			},
+		},
+		"UntaggedDescribedByID": {
+			reason: "An address without the ownership tag, imported by its allocation ID, is found by ID and its missing tags make it not up to date.",
+			ec2: &fake.EC2{MockDescribeAddresses: func(ctx context.Context, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+				if len(in.Filters) > 0 {
+					return &ec2.DescribeAddressesOutput{}, nil
+				}
+				return describeAddresses(t, allocOld, address(allocOld, withAddressTags(nil)))(ctx, in)
+			}},
+			cr: elasticIP(withExternalName(allocOld)),
+			want: want{
+				o:    managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false},
+				diff: true,
+				cr: elasticIP(withExternalName(allocOld), withConditions(xpv2.Available()), withAtProvider(func() v1alpha1.ElasticIPObservation {
+					o := observed
+					o.Tags = nil
+					return o
+				}())),
+			},
+		},
 		"TagDrift": {
 			reason: "An address whose tags differ from the spec's and the ownership tags is not up to date.",
 			ec2:    &fake.EC2{MockDescribeAddresses: describeAddresses(t, allocOld, address(allocOld))},

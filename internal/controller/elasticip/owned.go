@@ -6,6 +6,7 @@ package elasticip
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -24,12 +25,25 @@ const reasonStrayReleased event.Reason = "StrayAddressReleased"
 
 // owned returns the allocation IDs of the addresses tagged as cr's, lowest
 // first, so every attempt picks the same one.
+func (e *external) owned(ctx context.Context, cr *v1alpha1.ElasticIP) ([]string, error) {
+	as, err := e.ownedAddresses(ctx, cr)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(as))
+	for _, a := range as {
+		ids = append(ids, aws.ToString(a.AllocationId))
+	}
+	return ids, nil
+}
+
+// ownedAddresses returns the addresses tagged as cr's, by allocation ID.
 //
 // EC2 is asked for these addresses only, but every address of its answer is
 // checked again: some EC2-compatible endpoints ignore the tag filter and list
 // every address of the account, and adopting another ElasticIP's address
 // would make two ElasticIPs share, and release, one address.
-func (e *external) owned(ctx context.Context, cr *v1alpha1.ElasticIP) ([]string, error) {
+func (e *external) ownedAddresses(ctx context.Context, cr *v1alpha1.ElasticIP) ([]types.Address, error) {
 	uid := string(cr.GetUID())
 	out, err := e.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{
 		Filters: []types.Filter{{Name: aws.String("tag:" + ec2client.TagUID), Values: []string{uid}}},
@@ -37,24 +51,31 @@ func (e *external) owned(ctx context.Context, cr *v1alpha1.ElasticIP) ([]string,
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(out.Addresses))
+	as := make([]types.Address, 0, len(out.Addresses))
 	for _, a := range out.Addresses {
-		if id := aws.ToString(a.AllocationId); id != "" && ec2client.TagMap(a.Tags)[ec2client.TagUID] == uid {
-			ids = append(ids, id)
+		if aws.ToString(a.AllocationId) != "" && ec2client.TagMap(a.Tags)[ec2client.TagUID] == uid {
+			as = append(as, a)
 		}
 	}
-	slices.Sort(ids)
-	return slices.Compact(ids), nil
+	slices.SortFunc(as, func(a, b types.Address) int {
+		return strings.Compare(aws.ToString(a.AllocationId), aws.ToString(b.AllocationId))
+	})
+	return slices.CompactFunc(as, func(a, b types.Address) bool { return aws.ToString(a.AllocationId) == aws.ToString(b.AllocationId) }), nil
 }
 
-// strays returns the addresses tagged as cr's other than the one its
-// external name names.
-func (e *external) strays(ctx context.Context, cr *v1alpha1.ElasticIP, named string) ([]string, error) {
-	ids, err := e.owned(ctx, cr)
-	if err != nil {
-		return nil, errors.Wrap(err, "cannot look for other addresses allocated for this ElasticIP")
+// find returns the address of as with allocation ID id, and the IDs of the
+// others.
+func find(as []types.Address, id string) (*types.Address, []string) {
+	var found *types.Address
+	others := make([]string, 0, len(as))
+	for i := range as {
+		if aws.ToString(as[i].AllocationId) == id {
+			found = &as[i]
+			continue
+		}
+		others = append(others, aws.ToString(as[i].AllocationId))
 	}
-	return slices.DeleteFunc(ids, func(id string) bool { return id == named }), nil
+	return found, others
 }
 
 // releaseStrays releases addresses tagged as cr's that it does not name, left

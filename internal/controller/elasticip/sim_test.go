@@ -209,6 +209,21 @@ func TestLostAllocationAgainstEC2Sim(t *testing.T) {
 	if got := addresses(); got != 1 || meta.GetExternalName(cr) == "" {
 		t.Fatalf("after a lost answer and a retry: %d addresses, external name %q; want one address, recorded", got, meta.GetExternalName(cr))
 	}
+
+	// A second address tagged for the ElasticIP, which names the first, is
+	// released rather than left billed.
+	if _, err := api.AllocateAddress(ctx, generateAllocateInput(cr)); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := e.Observe(ctx, cr); err != nil || o.ResourceUpToDate {
+		t.Fatalf("Observe with a second tagged address: %+v, %v; want not up to date", o, err)
+	}
+	if _, err := e.Update(ctx, cr); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if o, err := e.Observe(ctx, cr); err != nil || !o.ResourceUpToDate || addresses() != 1 {
+		t.Fatalf("Observe after Update: %+v, %v with %d addresses; want the named one only", o, err, addresses())
+	}
 	if _, err := api.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: aws.String(meta.GetExternalName(cr))}); err != nil {
 		t.Fatal(err)
 	}
