@@ -10,9 +10,14 @@
 // client never repeats an AllocateAddress whose outcome is uncertain (a 5xx,
 // a lost connection); the next Create looks for the tagged address before it
 // allocates again, adopts the lowest allocation ID and releases any other
-// address tagged for the ElasticIP. A deleted ElasticIP keeps its finalizer
-// until every address tagged for it is released, including one allocated
-// while the provider was down and never recorded.
+// address tagged for the ElasticIP. Observe reads the addresses tagged for
+// the ElasticIP with one DescribeAddresses call, which also finds the named
+// address (one without the tag, imported by its ID, costs a second call by
+// ID); another tagged address makes the ElasticIP not up to date, and Update
+// releases it, so no address tagged for an ElasticIP that names another
+// stays billed. A deleted ElasticIP keeps its finalizer until every address
+// tagged for it is released, including one allocated while the provider was
+// down and never recorded.
 package elasticip
 
 import (
