@@ -24,6 +24,24 @@ const (
 	RouteStateBlackhole = "blackhole"
 )
 
+// Annotations of a Route that record and request the ownership of its route.
+// EC2 routes carry no tags, so a Route's claim is recorded on the Route.
+const (
+	// AnnotationKeyRouteClaimed records when the Route claimed its route,
+	// as an RFC 3339 time. The provider writes it before it first asks EC2
+	// to create the route, and never changes it; of several Routes for one
+	// route table and destination, the one that claimed first owns the
+	// route. Do not set it by hand: set AnnotationKeyAdoptRoute instead.
+	AnnotationKeyRouteClaimed = "egresskit.io/route-claimed"
+
+	// AnnotationKeyAdoptRoute, set to "true", tells the Route to take over a
+	// route that already exists in EC2 and that no other Route owns, such
+	// as one made outside Crossplane. Without it such a route is reported
+	// and left alone. A Route whose management policies leave out Create
+	// takes over the route it names without this annotation.
+	AnnotationKeyAdoptRoute = "egresskit.io/adopt-route"
+)
+
 // RouteParameters are the configurable fields of a route. The route table
 // and the destination identify the route and are create-only; the target
 // may change and is replaced in place.
@@ -121,6 +139,12 @@ type RouteStatus struct {
 // A Route is one route in an existing AWS route table. The provider owns only
 // this route: it creates it, points it back at its target when it drifts or
 // turns into a blackhole, and deletes it.
+//
+// A Route owns the route it created, the route it was told to adopt with the
+// egresskit.io/adopt-route annotation, or, when its management policies
+// leave out Create, the existing route it names. Another Route for the same
+// route table and destination is Synced=False with a message naming the
+// owner, never changes the route, and leaves it in place when it is deleted.
 // +kubebuilder:printcolumn:name="READY",type="string",JSONPath=".status.conditions[?(@.type=='Ready')].status"
 // +kubebuilder:printcolumn:name="SYNCED",type="string",JSONPath=".status.conditions[?(@.type=='Synced')].status"
 // +kubebuilder:printcolumn:name="EXTERNAL-NAME",type="string",JSONPath=".metadata.annotations.crossplane\\.io/external-name"

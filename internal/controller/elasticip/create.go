@@ -6,11 +6,8 @@ package elasticip
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
@@ -18,7 +15,6 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
-	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
 )
 
@@ -29,17 +25,26 @@ const reasonReallocated event.Reason = "AddressReallocated"
 // Create allocates the address of cr and sets its allocation ID as the
 // external name.
 //
-// AllocateAddress takes no client token, so Create first looks for an
-// address that already carries cr's ownership tag, left by an attempt whose
-// external name was never persisted, and adopts it. A crash therefore never
-// leaks an address. When the external name named an address that was
+// AllocateAddress takes no client token, and the client does not repeat it
+// after an uncertain answer, so Create first looks for an address that
+// already carries cr's ownership tag, left by an attempt whose answer was
+// lost or whose external name was never persisted, and adopts it; any other
+// address tagged for cr is released. A crash or a lost answer therefore
+// never leaks an address. When the external name named an address that was
 // released, the new allocation is recorded as a healing.
 func (e *external) Create(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.ExternalCreation, error) {
 	previous := meta.GetExternalName(cr)
 
-	id, err := e.owned(ctx, cr)
+	owned, err := e.owned(ctx, cr)
 	if err != nil {
 		return managed.ExternalCreation{}, errors.Wrap(err, "cannot look for an address allocated for this ElasticIP")
+	}
+	var id string
+	if len(owned) > 0 {
+		// Every attempt adopts the same address, the lowest ID, and
+		// releases the others: only one may stay billed.
+		id = owned[0]
+		e.releaseStrays(ctx, cr, owned[1:])
 	}
 	if id == "" {
 		out, err := e.ec2.AllocateAddress(ctx, generateAllocateInput(cr))
@@ -62,32 +67,4 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.
 	e.reallocations.Inc()
 	e.recorder.Event(cr, event.Normal(reasonReallocated, fmt.Sprintf("Allocated address %s to replace %s, which was released outside Crossplane", id, previous)))
 	return managed.ExternalCreation{AdditionalDetails: managed.AdditionalDetails{"previousAllocationId": previous}}, nil
-}
-
-// owned returns the allocation ID of an address tagged as cr's, or "" when
-// there is none. Should there be several, the lowest ID wins so every attempt
-// picks the same one.
-//
-// EC2 is asked for these addresses only, but every address of its answer is
-// checked again: some EC2-compatible endpoints ignore the tag filter and list
-// every address of the account, and adopting another ElasticIP's address
-// would make two ElasticIPs share, and release, one address.
-func (e *external) owned(ctx context.Context, cr *v1alpha1.ElasticIP) (string, error) {
-	uid := string(cr.GetUID())
-	out, err := e.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{
-		Filters: []types.Filter{{Name: aws.String("tag:" + ec2client.TagUID), Values: []string{uid}}},
-	})
-	if err != nil {
-		return "", err
-	}
-	ids := make([]string, 0, len(out.Addresses))
-	for _, a := range out.Addresses {
-		if id := aws.ToString(a.AllocationId); id != "" && ec2client.TagMap(a.Tags)[ec2client.TagUID] == uid {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) == 0 {
-		return "", nil
-	}
-	return slices.Min(ids), nil
 }

@@ -85,6 +85,8 @@ func TestCreate(t *testing.T) {
 		cr            *v1alpha1.ElasticIP
 		reallocations float64
 		normal        []string
+		warnings      []string
+		released      []string
 		err           error
 	}
 	cases := map[string]struct {
@@ -100,10 +102,28 @@ func TestCreate(t *testing.T) {
 			want:   want{cr: elasticIP(withExternalName(allocNew))},
 		},
 		"AdoptLowestOfSeveral": {
-			reason: "Of several addresses tagged as this ElasticIP's the lowest allocation ID is adopted, so every attempt picks the same one.",
+			reason: "Of several addresses tagged as this ElasticIP's the lowest allocation ID is adopted, so every attempt picks the same one, and the others are released so that only one is billed.",
 			ec2:    &fake.EC2{MockDescribeAddresses: describeOwned(t, address(allocOther), address(allocNew))},
 			cr:     elasticIP(),
-			want:   want{cr: elasticIP(withExternalName(allocNew))},
+			want: want{
+				cr:       elasticIP(withExternalName(allocNew)),
+				released: []string{allocOther},
+				normal:   []string{"Released address " + allocOther + ", also tagged for this ElasticIP, so that only one address is billed"},
+			},
+		},
+		"StrayInUse": {
+			reason: "An address also tagged for this ElasticIP that EC2 refuses to release, because something holds it, is reported and left for the deletion; the lowest is still adopted.",
+			ec2: &fake.EC2{
+				MockDescribeAddresses: describeOwned(t, address(allocOther), address(allocNew)),
+				MockReleaseAddress: func(context.Context, *ec2.ReleaseAddressInput) (*ec2.ReleaseAddressOutput, error) {
+					return nil, apiError("AuthFailure")
+				},
+			},
+			cr: elasticIP(),
+			want: want{
+				cr:       elasticIP(withExternalName(allocNew)),
+				warnings: []string{"address " + allocOther + " is also tagged for this ElasticIP but is in use; it is released when the ElasticIP is deleted and nothing holds it"},
+			},
 		},
 		"FilterIgnoredOtherOwner": {
 			reason: "An endpoint that ignores the tag filter lists the addresses of other ElasticIPs too: an address tagged with another UID, or untagged, is never adopted, and one is allocated.",
@@ -203,6 +223,13 @@ func TestCreate(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			rec := &recorder{}
+			var released []string
+			if tc.ec2.MockReleaseAddress == nil {
+				tc.ec2.MockReleaseAddress = func(_ context.Context, in *ec2.ReleaseAddressInput) (*ec2.ReleaseAddressOutput, error) {
+					released = append(released, aws.ToString(in.AllocationId))
+					return &ec2.ReleaseAddressOutput{}, nil
+				}
+			}
 			counter := prometheus.NewCounter(prometheus.CounterOpts{Name: "test_reallocations_total", Help: "Reallocations counted by a test."})
 			got, err := newExternal(tc.ec2, rec, counter).Create(context.Background(), tc.cr)
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
@@ -219,6 +246,12 @@ func TestCreate(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want.normal, messages(rec.events, event.TypeNormal)); diff != "" {
 				t.Errorf("\n%s\nCreate(...): -want Normal events, +got Normal events:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.warnings, messages(rec.events, event.TypeWarning)); diff != "" {
+				t.Errorf("\n%s\nCreate(...): -want Warning events, +got Warning events:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.released, released); diff != "" {
+				t.Errorf("\n%s\nCreate(...): -want released addresses, +got released addresses:\n%s", tc.reason, diff)
 			}
 		})
 	}

@@ -7,17 +7,15 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
-	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 )
 
 // TypeReleased is the condition that tells why the address of an ElasticIP
@@ -35,25 +33,35 @@ const ReasonStillAssociated xpv2.ConditionReason = "StillAssociated"
 // with AuthFailure or InvalidIPAddress.InUse) it waits instead of failing:
 // it sets the Released condition to say why and returns, and the reconciler
 // calls it again. An address EC2 no longer knows is released.
+//
+// Delete also releases every other address Observe found tagged for the
+// ElasticIP (one allocated while the provider was down, or whose answer was
+// lost): the finalizer stays until none is left.
 func (e *external) Delete(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.ExternalDelete, error) {
+	for _, s := range e.leftover {
+		code, err := e.release(ctx, s, nil)
+		if err != nil {
+			return managed.ExternalDelete{}, err
+		}
+		if code != "" {
+			cr.SetConditions(stillAssociated(fmt.Sprintf("address %s, also tagged for this ElasticIP, is still in use (EC2 answered %s); it is released once the association ends", s, code)))
+		}
+	}
+
 	id := meta.GetExternalName(cr)
+	if id == "" || aws.ToString(cr.Status.AtProvider.AllocationID) != id {
+		// Observe found no address by the external name.
+		return managed.ExternalDelete{}, nil
+	}
 	if holder := associated(cr.Status.AtProvider); holder != "" {
 		cr.SetConditions(stillAssociated(fmt.Sprintf("address %s is still associated with %s (a NAT gateway holds its address until the gateway is deleted); it is released once the association ends", id, holder)))
 		return managed.ExternalDelete{}, nil
 	}
-
-	_, err := e.ec2.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{
-		AllocationId:       &id,
-		NetworkBorderGroup: cr.Status.AtProvider.NetworkBorderGroup,
-	})
-	switch {
-	case err == nil, ec2client.IsAddressNotFound(err):
-		return managed.ExternalDelete{}, nil
-	case ec2client.IsErrorCode(err, ec2client.CodeAuthFailure, ec2client.CodeInvalidIPAddressInUse):
-		cr.SetConditions(stillAssociated(fmt.Sprintf("address %s is still in use (EC2 answered %s; a NAT gateway holds its address until the gateway is deleted); it is released once the association ends", id, ec2client.ErrorCode(err))))
-		return managed.ExternalDelete{}, nil
+	code, err := e.release(ctx, id, cr.Status.AtProvider.NetworkBorderGroup)
+	if code != "" {
+		cr.SetConditions(stillAssociated(fmt.Sprintf("address %s is still in use (EC2 answered %s; a NAT gateway holds its address until the gateway is deleted); it is released once the association ends", id, code)))
 	}
-	return managed.ExternalDelete{}, errors.Wrapf(err, "cannot release address %s", id)
+	return managed.ExternalDelete{}, err
 }
 
 // stillAssociated is the Released condition of an address that something

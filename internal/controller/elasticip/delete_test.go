@@ -34,9 +34,35 @@ func TestDelete(t *testing.T) {
 	cases := map[string]struct {
 		reason     string
 		releaseErr error
+		leftover   []string
 		cr         *v1alpha1.ElasticIP
 		want       want
 	}{
+		"ReleaseUnrecorded": {
+			reason:   "An address Observe found tagged for an ElasticIP without an external name is released; no other.",
+			leftover: []string{allocNew},
+			cr:       elasticIP(withDeletionTimestamp()),
+			want: want{
+				release: &ec2.ReleaseAddressInput{AllocationId: aws.String(allocNew)},
+				cr:      elasticIP(withDeletionTimestamp()),
+			},
+		},
+		"LeftoverInUse": {
+			reason:     "A leftover address that something holds is waited for, and the Released condition names it.",
+			releaseErr: apiError("AuthFailure"),
+			leftover:   []string{allocNew},
+			cr:         elasticIP(withDeletionTimestamp()),
+			want: want{
+				release: &ec2.ReleaseAddressInput{AllocationId: aws.String(allocNew)},
+				cr: elasticIP(withDeletionTimestamp(), withConditions(stillAssociated(
+					"address "+allocNew+", also tagged for this ElasticIP, is still in use (EC2 answered AuthFailure); it is released once the association ends"))),
+			},
+		},
+		"NamedGone": {
+			reason: "An external name Observe found no address for is not released again.",
+			cr:     elasticIP(withExternalName(allocOld), withDeletionTimestamp()),
+			want:   want{cr: elasticIP(withExternalName(allocOld), withDeletionTimestamp())},
+		},
 		"Release": {
 			reason: "An address nothing holds is released in its network border group.",
 			cr:     elasticIP(withExternalName(allocOld), withDeletionTimestamp(), withAtProvider(free)),
@@ -100,7 +126,9 @@ func TestDelete(t *testing.T) {
 				got = in
 				return &ec2.ReleaseAddressOutput{}, tc.releaseErr
 			}}
-			_, err := newExternal(api, event.NewNopRecorder(), nil).Delete(context.Background(), tc.cr)
+			e := newExternal(api, event.NewNopRecorder(), nil)
+			e.leftover = tc.leftover
+			_, err := e.Delete(context.Background(), tc.cr)
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("\n%s\nDelete(...): -want error, +got error:\n%s", tc.reason, diff)
 			}

@@ -4,6 +4,20 @@
 // Package elasticip reconciles ElasticIP managed resources: it allocates an
 // Elastic IP address, allocates a new one when the address is released
 // outside Crossplane, keeps its tags and releases it once nothing holds it.
+//
+// AllocateAddress takes no client token, so an address is found again only
+// by the ownership tag its allocation carried (egresskit.io/uid). The EC2
+// client never repeats an AllocateAddress whose outcome is uncertain (a 5xx,
+// a lost connection); the next Create looks for the tagged address before it
+// allocates again, adopts the lowest allocation ID and releases any other
+// address tagged for the ElasticIP. Observe reads the addresses tagged for
+// the ElasticIP with one DescribeAddresses call, which also finds the named
+// address (one without the tag, imported by its ID, costs a second call by
+// ID); another tagged address makes the ElasticIP not up to date, and Update
+// releases it, so no address tagged for an ElasticIP that names another
+// stays billed. A deleted ElasticIP keeps its finalizer until every address
+// tagged for it is released, including one allocated while the provider was
+// down and never recorded.
 package elasticip
 
 import (
@@ -142,6 +156,10 @@ type external struct {
 	recorder      event.Recorder
 	reallocations prometheus.Counter
 	now           func() time.Time
+
+	// leftover are the addresses tagged for a deleted ElasticIP other than
+	// the one it names, found by Observe for Delete to release.
+	leftover []string
 }
 
 // Disconnect does nothing: the EC2 client holds no connection of its own.

@@ -31,8 +31,10 @@ const reasonReleased event.Reason = "AddressReleased"
 // Observe reports whether the address named by the external name exists.
 //
 // A released address does not exist, so the managed reconciler allocates a
-// new one. While the ElasticIP is being deleted the address exists as long as
-// EC2 lists it, so the finalizer stays until it is released.
+// new one. Another address tagged for the ElasticIP makes it not up to date,
+// and Update releases it. While the ElasticIP is being deleted the address
+// exists as long as EC2 lists it, or any other address tagged for the
+// ElasticIP, so the finalizer stays until all of them are released.
 //
 // EC2 is eventually consistent: for 30s after allocating an address, an
 // address EC2 has not listed yet still exists (not ready), so no second one
@@ -46,13 +48,29 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.ElasticIP) (managed
 	cr.Status.AtProvider.Healing = h
 
 	id := meta.GetExternalName(cr)
-	if id == "" {
+	if id == "" && !meta.WasDeleted(cr) {
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
 
-	a, err := e.describe(ctx, id)
+	// One listing finds the named address, which carries the ownership tag,
+	// and any other address allocated for this ElasticIP and never recorded
+	// (the provider was down, or the answer was lost): those must not stay
+	// billed, and go with a deleted ElasticIP.
+	owned, err := e.ownedAddresses(ctx, cr)
 	if err != nil {
-		return managed.ExternalObservation{}, errors.Wrapf(err, "cannot describe address %s", id)
+		return managed.ExternalObservation{}, errors.Wrap(err, "cannot look for the addresses allocated for this ElasticIP")
+	}
+	a, leftover := find(owned, id)
+	e.leftover = leftover
+	if id == "" {
+		return managed.ExternalObservation{ResourceExists: len(e.leftover) > 0}, nil
+	}
+	if a == nil {
+		// An address without the ownership tag, such as one imported by
+		// its allocation ID, is described by ID.
+		if a, err = e.describe(ctx, id); err != nil {
+			return managed.ExternalObservation{}, errors.Wrapf(err, "cannot describe address %s", id)
+		}
 	}
 	if a == nil && !meta.WasDeleted(cr) && notListedYet(cr, e.now()) {
 		// An address allocated moments ago may not be listed yet, and
@@ -61,10 +79,13 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.ElasticIP) (managed
 		cr.SetConditions(xpv2.Unavailable().WithMessage(fmt.Sprintf("waiting for EC2 to list address %s, allocated moments ago", id)))
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
+	if a == nil && meta.WasDeleted(cr) {
+		// Delete releases only the addresses that are left.
+		cr.Status.AtProvider = v1alpha1.ElasticIPObservation{Healing: h}
+		return managed.ExternalObservation{ResourceExists: len(e.leftover) > 0}, nil
+	}
 	if a == nil {
-		if !meta.WasDeleted(cr) {
-			e.recorder.Event(cr, event.Warning(reasonReleased, errors.Errorf("address %s no longer exists: it was released outside Crossplane", id)))
-		}
+		e.recorder.Event(cr, event.Warning(reasonReleased, errors.Errorf("address %s no longer exists: it was released outside Crossplane", id)))
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
 
@@ -79,14 +100,15 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.ElasticIP) (managed
 
 	desired := ec2client.DesiredTags(cr, cr.Spec.ForProvider.Tags)
 	create, remove := ec2client.DiffTags(desired, cr.Status.AtProvider.Tags)
-	if len(create) == 0 && len(remove) == 0 {
+	if len(create) == 0 && len(remove) == 0 && len(e.leftover) == 0 {
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
-	return managed.ExternalObservation{
-		ResourceExists:   true,
-		ResourceUpToDate: false,
-		Diff:             cmp.Diff(desired, ec2client.WithoutAWSTags(cr.Status.AtProvider.Tags)),
-	}, nil
+	diff := cmp.Diff(desired, ec2client.WithoutAWSTags(cr.Status.AtProvider.Tags))
+	if len(e.leftover) > 0 {
+		// Update releases them.
+		diff += fmt.Sprintf("addresses also tagged for this ElasticIP: %v\n", e.leftover)
+	}
+	return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false, Diff: diff}, nil
 }
 
 // notListedYet reports whether the address of cr was allocated less than

@@ -22,15 +22,21 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
 	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
 )
 
 // describeAddresses answers DescribeAddresses by allocation ID with
-// addresses, after checking that it was asked for id.
+// addresses, after checking that it was asked for id. It answers the listing
+// of the addresses tagged for the ElasticIP, which Observe makes while the
+// ElasticIP is being deleted, with the same addresses.
 func describeAddresses(t *testing.T, id string, addresses ...types.Address) func(context.Context, *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
 	t.Helper()
-	return func(_ context.Context, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+	return func(ctx context.Context, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+		if len(in.Filters) > 0 {
+			return describeOwned(t, addresses...)(ctx, in)
+		}
 		if diff := cmp.Diff(&ec2.DescribeAddressesInput{AllocationIds: []string{id}}, in, sdkOpts); diff != "" {
 			t.Errorf("DescribeAddresses(...): -want input, +got input:\n%s", diff)
 		}
@@ -38,8 +44,14 @@ func describeAddresses(t *testing.T, id string, addresses ...types.Address) func
 	}
 }
 
+// describeAddressesError answers DescribeAddresses with err. EC2 answers an
+// unknown allocation ID only by ID: the listing of the addresses tagged for
+// the ElasticIP is then empty.
 func describeAddressesError(err error) func(context.Context, *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
-	return func(context.Context, *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+	return func(_ context.Context, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+		if len(in.Filters) > 0 && ec2client.IsAddressNotFound(err) {
+			return &ec2.DescribeAddressesOutput{}, nil
+		}
 		return nil, err
 	}
 }
@@ -193,6 +205,35 @@ func TestObserve(t *testing.T) {
 				cr: elasticIP(withExternalName(allocOld), withAtProvider(associatedObs), withConditions(xpv2.Available())),
 			},
 		},
+		"StrayBesideNamed": {
+			reason: "Another address tagged for this ElasticIP, allocated by an attempt whose answer was lost, makes it not up to date, so Update releases the address.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddresses(t, allocOld, address(allocOld), address(allocOther))},
+			cr:     elasticIP(withExternalName(allocOld)),
+			want: want{
+				o:    managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false},
+				diff: true,
+				cr:   elasticIP(withExternalName(allocOld), withAtProvider(observed), withConditions(xpv2.Available())),
+			},
+		},
+		"UntaggedDescribedByID": {
+			reason: "An address without the ownership tag, imported by its allocation ID, is found by ID and its missing tags make it not up to date.",
+			ec2: &fake.EC2{MockDescribeAddresses: func(ctx context.Context, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+				if len(in.Filters) > 0 {
+					return &ec2.DescribeAddressesOutput{}, nil
+				}
+				return describeAddresses(t, allocOld, address(allocOld, withAddressTags(nil)))(ctx, in)
+			}},
+			cr: elasticIP(withExternalName(allocOld)),
+			want: want{
+				o:    managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: false},
+				diff: true,
+				cr: elasticIP(withExternalName(allocOld), withConditions(xpv2.Available()), withAtProvider(func() v1alpha1.ElasticIPObservation {
+					o := observed
+					o.Tags = nil
+					return o
+				}())),
+			},
+		},
 		"TagDrift": {
 			reason: "An address whose tags differ from the spec's and the ownership tags is not up to date.",
 			ec2:    &fake.EC2{MockDescribeAddresses: describeAddresses(t, allocOld, address(allocOld))},
@@ -243,6 +284,43 @@ func TestObserve(t *testing.T) {
 				o:  managed.ExternalObservation{ResourceExists: true},
 				cr: elasticIP(withExternalName(allocOld), withDeletionTimestamp(), withAtProvider(associatedObs)),
 			},
+		},
+		"DeletingUnrecordedAddress": {
+			reason: "An ElasticIP deleted before the allocation ID of its address was recorded (the provider was down, or the answer was lost) still has the address EC2 lists with its UID tag: it exists, so the finalizer stays until Delete releases it.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeOwned(t, address(allocNew))},
+			cr:     elasticIP(withDeletionTimestamp()),
+			want:   want{o: managed.ExternalObservation{ResourceExists: true}, cr: elasticIP(withDeletionTimestamp())},
+		},
+		"DeletingNothingAllocated": {
+			reason: "An ElasticIP deleted with no external name and no address tagged for it has nothing left: the finalizer goes.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeOwned(t)},
+			cr:     elasticIP(withDeletionTimestamp()),
+			want:   want{o: managed.ExternalObservation{ResourceExists: false}, cr: elasticIP(withDeletionTimestamp())},
+		},
+		"DeletingOthersAddressesOnly": {
+			reason: "An endpoint that ignores the tag filter lists addresses of other ElasticIPs: they are not this one's, so nothing is left and the finalizer goes.",
+			ec2: &fake.EC2{MockDescribeAddresses: describeOwned(t,
+				address(allocOther, withAddressTags(withKey(ownedTags(nil), ec2client.TagUID, otherUID))),
+				address(allocNew, withAddressTags(nil)))},
+			cr:   elasticIP(withDeletionTimestamp()),
+			want: want{o: managed.ExternalObservation{ResourceExists: false}, cr: elasticIP(withDeletionTimestamp())},
+		},
+		"DeletingStrayBesideReleased": {
+			reason: "When the named address is gone but another address carries this ElasticIP's UID tag, that address exists and holds the finalizer.",
+			ec2: &fake.EC2{MockDescribeAddresses: func(ctx context.Context, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
+				if len(in.Filters) > 0 {
+					return describeOwned(t, address(allocOther))(ctx, in)
+				}
+				return nil, apiError("InvalidAllocationID.NotFound")
+			}},
+			cr:   elasticIP(withExternalName(allocOld), withDeletionTimestamp()),
+			want: want{o: managed.ExternalObservation{ResourceExists: true}, cr: elasticIP(withExternalName(allocOld), withDeletionTimestamp())},
+		},
+		"DeletingListError": {
+			reason: "An error listing the addresses tagged for a deleted ElasticIP is returned, so the finalizer stays.",
+			ec2:    &fake.EC2{MockDescribeAddresses: describeAddressesError(errBoom)},
+			cr:     elasticIP(withDeletionTimestamp()),
+			want:   want{cr: elasticIP(withDeletionTimestamp()), err: errBoom},
 		},
 		"DeletingReleased": {
 			reason: "While the ElasticIP is being deleted an address EC2 no longer lists is gone, without a Warning.",

@@ -185,7 +185,9 @@ func TestReconcileReallocationRecordReachesAPIServer(t *testing.T) {
 	api := &fake.EC2{
 		MockDescribeAddresses: func(ctx context.Context, in *ec2.DescribeAddressesInput) (*ec2.DescribeAddressesOutput, error) {
 			described++
-			if described == 1 {
+			if described <= 2 {
+				// Observe lists the tagged addresses, then describes the
+				// named one: EC2 knows neither.
 				return describeAddressesError(apiError("InvalidAllocationID.NotFound"))(ctx, in)
 			}
 			return describeOwned(t)(ctx, in)

@@ -175,3 +175,76 @@ func TestAgainstEC2Sim(t *testing.T) {
 		t.Fatalf("Observe after reallocation: got %+v, healing %+v", o, cr.Status.AtProvider.Healing)
 	}
 }
+
+// TestLostAllocationAgainstEC2Sim loses the answer of an AllocateAddress
+// that EC2 applied, then deletes the ElasticIP before its allocation ID was
+// ever recorded: the next Create adopts the address rather than allocating a
+// second, and a deleted ElasticIP keeps its finalizer until the unrecorded
+// address is released.
+func TestLostAllocationAgainstEC2Sim(t *testing.T) {
+	ctx := context.Background()
+	lost := []ec2sim.Fault{{Action: "AllocateAddress", ErrorRate: 1, ErrorAfterApply: true, Times: 1}}
+	sim, api := ec2simtest.Start(t, ec2sim.Options{}, region)
+	e := newExternal(api, &recorder{}, prometheus.NewCounter(prometheus.CounterOpts{Name: "test_reallocations_total", Help: "Reallocations counted by a test."}))
+	addresses := func() int {
+		t.Helper()
+		out, err := api.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(out.Addresses)
+	}
+
+	// A lost answer, then the next attempt: one address, adopted.
+	if err := sim.SetFaults(ctx, lost); err != nil {
+		t.Fatal(err)
+	}
+	cr := elasticIP()
+	if _, err := e.Create(ctx, cr); err == nil {
+		t.Fatal("Create with a lost answer: want an error")
+	}
+	if _, err := e.Create(ctx, cr); err != nil {
+		t.Fatalf("Create after a lost answer: %v", err)
+	}
+	if got := addresses(); got != 1 || meta.GetExternalName(cr) == "" {
+		t.Fatalf("after a lost answer and a retry: %d addresses, external name %q; want one address, recorded", got, meta.GetExternalName(cr))
+	}
+
+	// A second address tagged for the ElasticIP, which names the first, is
+	// released rather than left billed.
+	if _, err := api.AllocateAddress(ctx, generateAllocateInput(cr)); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := e.Observe(ctx, cr); err != nil || o.ResourceUpToDate {
+		t.Fatalf("Observe with a second tagged address: %+v, %v; want not up to date", o, err)
+	}
+	if _, err := e.Update(ctx, cr); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if o, err := e.Observe(ctx, cr); err != nil || !o.ResourceUpToDate || addresses() != 1 {
+		t.Fatalf("Observe after Update: %+v, %v with %d addresses; want the named one only", o, err, addresses())
+	}
+	if _, err := api.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: aws.String(meta.GetExternalName(cr))}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A lost answer, then the ElasticIP is deleted.
+	if err := sim.SetFaults(ctx, lost); err != nil {
+		t.Fatal(err)
+	}
+	cr = elasticIP()
+	if _, err := e.Create(ctx, cr); err == nil {
+		t.Fatal("Create with a lost answer: want an error")
+	}
+	withDeletionTimestamp()(cr)
+	o, err := e.Observe(ctx, cr)
+	if err != nil || !o.ResourceExists {
+		t.Fatalf("Observe of a deleted ElasticIP whose address was never recorded: got %+v, %v; want it to exist", o, err)
+	}
+	if _, err := e.Delete(ctx, cr); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if o, err := e.Observe(ctx, cr); err != nil || o.ResourceExists || addresses() != 0 {
+		t.Fatalf("Observe after Delete: got %+v, %v with %d addresses; want none left", o, err, addresses())
+	}
+}

@@ -20,8 +20,10 @@ import (
 
 // Update makes the address's tags those of the spec plus the ownership tags,
 // comparing with the tags Observe just read. Tags beginning with aws: are
-// never written nor removed. Every other field is create-only.
+// never written nor removed. Every other field is create-only. Update also
+// releases the other addresses Observe found tagged for the ElasticIP.
 func (e *external) Update(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.ExternalUpdate, error) {
+	e.releaseStrays(ctx, cr, e.leftover)
 	id := meta.GetExternalName(cr)
 	create, remove := ec2client.DiffTags(ec2client.DesiredTags(cr, cr.Spec.ForProvider.Tags), cr.Status.AtProvider.Tags)
 

@@ -22,8 +22,9 @@ import (
 
 func TestUpdate(t *testing.T) {
 	type calls struct {
-		create *ec2.CreateTagsInput
-		remove *ec2.DeleteTagsInput
+		create   *ec2.CreateTagsInput
+		remove   *ec2.DeleteTagsInput
+		released []string
 	}
 	type want struct {
 		calls calls
@@ -38,9 +39,16 @@ func TestUpdate(t *testing.T) {
 		reason    string
 		createErr error
 		removeErr error
+		leftover  []string
 		cr        *v1alpha1.ElasticIP
 		want      want
 	}{
+		"ReleaseStrays": {
+			reason:   "The other addresses Observe found tagged for this ElasticIP are released, so that only the one it names stays billed.",
+			leftover: []string{allocOther},
+			cr:       elasticIP(withExternalName(allocOld), observedTags(ownedTags(nil))),
+			want:     want{calls: calls{released: []string{allocOther}}},
+		},
 		"CreateAndRemove": {
 			reason: "Tags missing or with another value are written and tags the spec no longer has are removed; aws: tags are left alone.",
 			cr:     elasticIP(withExternalName(allocOld), withTags(map[string]string{"team": "net", "env": "prod"}), observedTags(drifted)),
@@ -87,8 +95,14 @@ func TestUpdate(t *testing.T) {
 					got.remove = in
 					return &ec2.DeleteTagsOutput{}, tc.removeErr
 				},
+				MockReleaseAddress: func(_ context.Context, in *ec2.ReleaseAddressInput) (*ec2.ReleaseAddressOutput, error) {
+					got.released = append(got.released, aws.ToString(in.AllocationId))
+					return &ec2.ReleaseAddressOutput{}, nil
+				},
 			}
-			_, err := newExternal(api, event.NewNopRecorder(), nil).Update(context.Background(), tc.cr)
+			e := newExternal(api, event.NewNopRecorder(), nil)
+			e.leftover = tc.leftover
+			_, err := e.Update(context.Background(), tc.cr)
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("\n%s\nUpdate(...): -want error, +got error:\n%s", tc.reason, diff)
 			}

@@ -126,16 +126,37 @@ func (e *external) adoptOrCreate(ctx context.Context, cr *v1alpha1.NATGateway, p
 // findOwned returns the oldest pending or available gateway tagged with cr's
 // UID other than previous, or nil when there is none. A second one is
 // reported in an event: it is left for a person to inspect.
+func (e *external) findOwned(ctx context.Context, cr *v1alpha1.NATGateway, previous string) (*types.NatGateway, error) {
+	owned, err := e.owned(ctx, cr, previous, types.NatGatewayStatePending, types.NatGatewayStateAvailable)
+	if err != nil || len(owned) == 0 {
+		return nil, err
+	}
+	if len(owned) > 1 {
+		others := make([]string, 0, len(owned)-1)
+		for _, gw := range owned[1:] {
+			others = append(others, aws.ToString(gw.NatGatewayId))
+		}
+		e.record.Event(cr, event.Warning(reasonDuplicates, errors.Errorf("NAT gateways %s are also tagged %s=%s; keeping %s, the oldest, and leaving the others untouched", strings.Join(others, ", "), ec2client.TagUID, cr.GetUID(), aws.ToString(owned[0].NatGatewayId))))
+	}
+	return &owned[0], nil
+}
+
+// owned returns the gateways in one of states tagged with cr's UID other
+// than except, oldest first.
 //
 // EC2 is asked for these gateways only, but every gateway of its answer is
 // checked again: some EC2-compatible endpoints (moto) ignore the filters and
 // list every gateway of the account, and adopting another resource's gateway
 // would make two managed resources share, and delete, one gateway.
-func (e *external) findOwned(ctx context.Context, cr *v1alpha1.NATGateway, previous string) (*types.NatGateway, error) {
+func (e *external) owned(ctx context.Context, cr *v1alpha1.NATGateway, except string, states ...types.NatGatewayState) ([]types.NatGateway, error) {
 	uid := string(cr.GetUID())
+	values := make([]string, 0, len(states))
+	for _, s := range states {
+		values = append(values, string(s))
+	}
 	in := &ec2.DescribeNatGatewaysInput{Filter: []types.Filter{
 		{Name: aws.String("tag:" + ec2client.TagUID), Values: []string{uid}},
-		{Name: aws.String("state"), Values: []string{string(types.NatGatewayStatePending), string(types.NatGatewayStateAvailable)}},
+		{Name: aws.String("state"), Values: values},
 	}}
 	var owned []types.NatGateway
 	pages := ec2.NewDescribeNatGatewaysPaginator(e.client, in)
@@ -145,14 +166,11 @@ func (e *external) findOwned(ctx context.Context, cr *v1alpha1.NATGateway, previ
 			return nil, errors.Wrap(err, "cannot list the NAT gateways tagged for this resource")
 		}
 		for _, gw := range out.NatGateways {
-			if aws.ToString(gw.NatGatewayId) == previous || !live(gw.State) || ec2client.TagMap(gw.Tags)[ec2client.TagUID] != uid {
+			if aws.ToString(gw.NatGatewayId) == except || !slices.Contains(states, gw.State) || ec2client.TagMap(gw.Tags)[ec2client.TagUID] != uid {
 				continue
 			}
 			owned = append(owned, gw)
 		}
-	}
-	if len(owned) == 0 {
-		return nil, nil
 	}
 	slices.SortFunc(owned, func(a, b types.NatGateway) int {
 		if c := aws.ToTime(a.CreateTime).Compare(aws.ToTime(b.CreateTime)); c != 0 {
@@ -160,14 +178,7 @@ func (e *external) findOwned(ctx context.Context, cr *v1alpha1.NATGateway, previ
 		}
 		return strings.Compare(aws.ToString(a.NatGatewayId), aws.ToString(b.NatGatewayId))
 	})
-	if len(owned) > 1 {
-		others := make([]string, 0, len(owned)-1)
-		for _, gw := range owned[1:] {
-			others = append(others, aws.ToString(gw.NatGatewayId))
-		}
-		e.record.Event(cr, event.Warning(reasonDuplicates, errors.Errorf("NAT gateways %s are also tagged %s=%s; keeping %s, the oldest, and leaving the others untouched", strings.Join(others, ", "), ec2client.TagUID, cr.GetUID(), aws.ToString(owned[0].NatGatewayId))))
-	}
-	return &owned[0], nil
+	return owned, nil
 }
 
 // live reports whether a gateway in state s is, or is becoming, usable.

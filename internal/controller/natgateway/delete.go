@@ -19,10 +19,15 @@ import (
 
 // Delete asks EC2 to delete the gateway, once: a gateway Observe found
 // deleting is left alone. A gateway EC2 no longer knows is deleted. The
-// finalizer stays until Observe reports the gateway deleted or gone.
+// finalizer stays until Observe reports the gateway deleted or gone. Delete
+// also deletes the gateways Observe found made for the NATGateway and never
+// recorded.
 func (e *external) Delete(ctx context.Context, cr *v1alpha1.NATGateway) (managed.ExternalDelete, error) {
 	// A snapshot taken before this change must not serve the gateway.
 	defer e.touch(cr)
+	if err := e.deleteLeftovers(ctx); err != nil {
+		return managed.ExternalDelete{}, err
+	}
 	id := meta.GetExternalName(cr)
 	switch aws.ToString(cr.Status.AtProvider.State) {
 	case v1alpha1.NATGatewayStateDeleting, v1alpha1.NATGatewayStateDeleted:

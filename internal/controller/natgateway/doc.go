@@ -86,6 +86,18 @@
 // of every gateway EC2 answers with itself, since some EC2-compatible
 // endpoints (moto) ignore the filters and list every gateway of the account.
 //
+// # Deletion during a create
+//
+// A NATGateway deleted while its create was in flight (the provider stopped
+// after EC2 applied a CreateNatGateway it never read the answer of) has no
+// external name, or names a gateway that is gone while its replacement
+// lives. Once the named gateway, if any, no longer exists, Observe lists the
+// live gateways tagged with the NATGateway's UID, the tag the create request
+// carried with the deterministic ClientToken; each keeps the NATGateway
+// existing, so Delete deletes it and the finalizer stays until EC2 reports
+// none live. A create interrupted less than 30s ago keeps the NATGateway
+// existing too, for a gateway EC2 does not list yet.
+//
 // # Visibility
 //
 // Every replacement is recorded in the egresskit.io/healing annotation, which

@@ -281,7 +281,9 @@ func TestObserveSnapshotAsDescribe(t *testing.T) {
 			dobs, derr := described.Observe(context.Background(), dcr)
 
 			var gets []inventoryCall
-			api := &fake.EC2{}
+			// A deleted NATGateway lists the gateways tagged for it from EC2
+			// either way.
+			api := &fake.EC2{MockDescribeNatGateways: purgedAndOwned().MockDescribeNatGateways}
 			served, srec := newExternal(api, now)
 			served.inventory = serving(t, api, &gets, tc.gw)
 			scr := tc.cr.DeepCopy()

@@ -203,6 +203,10 @@ type external struct {
 	// found is set by Observe when it reports that the gateway named by the
 	// external name no longer exists; Create reads it to record the healing.
 	found *found
+
+	// leftovers are the live gateways tagged for a deleted NATGateway other
+	// than the one it names, found by Observe for Delete to delete.
+	leftovers []string
 }
 
 // found describes a gateway that Observe reported as gone.

@@ -39,8 +39,18 @@ const (
 // reconciler creates it again; so does a failed gateway once its backoff has
 // elapsed, unless spec.onFailed is Report. While the NATGateway itself is
 // being deleted, any gateway that is not yet deleted exists, so the finalizer
-// stays until EC2 is done.
+// stays until EC2 is done; so does any live gateway tagged for it that it
+// does not name (see observeLeftovers).
 func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (managed.ExternalObservation, error) {
+	o, err := e.observe(ctx, cr)
+	if err != nil || !meta.WasDeleted(cr) {
+		return o, err
+	}
+	return e.observeLeftovers(ctx, cr, o)
+}
+
+// observe reports on the gateway named by the external name.
+func (e *external) observe(ctx context.Context, cr *v1alpha1.NATGateway) (managed.ExternalObservation, error) {
 	e.found = nil
 	deleting := meta.WasDeleted(cr)
 

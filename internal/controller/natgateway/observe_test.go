@@ -26,9 +26,14 @@ import (
 	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
 )
 
-// describeReturns fakes DescribeNatGateways for natID, answering with gws.
+// describeReturns fakes DescribeNatGateways for natID, answering with gws,
+// and answers the listing of the gateways tagged for a deleted NATGateway
+// with none.
 func describeReturns(gws ...types.NatGateway) *fake.EC2 {
 	return &fake.EC2{MockDescribeNatGateways: func(_ context.Context, in *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error) {
+		if len(in.Filter) > 0 && len(in.NatGatewayIds) == 0 {
+			return &ec2.DescribeNatGatewaysOutput{}, nil
+		}
 		if diff := cmp.Diff([]string{natID}, in.NatGatewayIds); diff != "" || len(in.Filter) > 0 {
 			return nil, errors.Errorf("unexpected DescribeNatGateways input: %v %v", in.NatGatewayIds, in.Filter)
 		}
@@ -40,6 +45,18 @@ func describeReturns(gws ...types.NatGateway) *fake.EC2 {
 func describeFails(err error) *fake.EC2 {
 	return &fake.EC2{MockDescribeNatGateways: func(context.Context, *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error) {
 		return nil, err
+	}}
+}
+
+// purgedAndOwned fakes DescribeNatGateways by ID answering NatGatewayNotFound,
+// and the listing of the gateways tagged for a deleted NATGateway answering
+// gws.
+func purgedAndOwned(gws ...types.NatGateway) *fake.EC2 {
+	return &fake.EC2{MockDescribeNatGateways: func(_ context.Context, in *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error) {
+		if len(in.NatGatewayIds) > 0 {
+			return nil, apiError(ec2client.CodeNatGatewayNotFound)
+		}
+		return &ec2.DescribeNatGatewaysOutput{NatGateways: gws}, nil
 	}}
 }
 
@@ -178,7 +195,7 @@ func TestObserve(t *testing.T) {
 		},
 		"NotFoundWhileDeleting": {
 			reason: "A gateway that is gone while the NATGateway is being deleted does not exist, so the finalizer goes.",
-			ec2:    describeFails(apiError(ec2client.CodeNatGatewayNotFound)),
+			ec2:    purgedAndOwned(),
 			cr:     natGateway(withExternalName(natID), withDeletionTimestamp()),
 			want: want{
 				cr:    natGateway(withExternalName(natID), withDeletionTimestamp()),

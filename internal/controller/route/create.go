@@ -15,17 +15,32 @@ import (
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 )
 
-// Create creates the route. A route that already exists for the destination
-// counts as created: the next Observe points it at its target if it points
-// elsewhere.
+// Create claims the route for cr, then creates it. A route that already
+// exists counts as created when cr adopts it, or when cr claimed it before
+// this attempt: an earlier CreateRoute, whose answer was lost, made it. A
+// route someone else made since Observe found none is not cr's: the claim is
+// withdrawn and the error says so. The next Observe points a route cr owns
+// at its target if it points elsewhere.
 func (e *external) Create(ctx context.Context, cr *v1alpha1.Route) (managed.ExternalCreation, error) {
 	in, err := generateCreateRouteInput(cr.Spec.ForProvider)
 	if err != nil {
 		return managed.ExternalCreation{}, errors.Wrap(err, "cannot create route")
 	}
+	fresh, err := e.claim(ctx, cr, e.now())
+	if err != nil {
+		return managed.ExternalCreation{}, err
+	}
 	_, err = e.ec2.CreateRoute(ctx, in)
-	if err == nil || ec2client.IsErrorCode(err, ec2client.CodeRouteAlreadyExists) {
+	switch {
+	case err == nil:
 		return managed.ExternalCreation{}, nil
+	case ec2client.IsErrorCode(err, ec2client.CodeRouteAlreadyExists) && (!fresh || adopts(cr)):
+		return managed.ExternalCreation{}, nil
+	case ec2client.IsErrorCode(err, ec2client.CodeRouteAlreadyExists):
+		if werr := e.withdraw(ctx, cr); werr != nil {
+			return managed.ExternalCreation{}, werr
+		}
+		return managed.ExternalCreation{}, ownedByNone(cr)
 	}
 	return managed.ExternalCreation{}, e.wrapTargetError(ctx, cr, err, "cannot create route", aws.ToString(in.NatGatewayId))
 }

@@ -32,6 +32,9 @@ import (
 // again: it waits for the target to change, as when the referenced
 // NATGateway is replaced. While the Route is being deleted the route exists
 // as long as the table holds it.
+//
+// Only the Route that owns a route manages it (see the package doc); for any
+// other Route, Observe reports the owner.
 func (e *external) Observe(ctx context.Context, cr *v1alpha1.Route) (managed.ExternalObservation, error) {
 	p := cr.Spec.ForProvider
 	want, err := externalName(p)
@@ -56,6 +59,15 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.Route) (managed.Ext
 	}
 
 	r := findRoute(*rt, p)
+	if !observesOnly(cr) {
+		own, err := e.ownershipOf(ctx, cr)
+		if err != nil {
+			return managed.ExternalObservation{}, err
+		}
+		if !own.mine {
+			return notOwned(cr, own, r != nil)
+		}
+	}
 	if r == nil {
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
@@ -65,6 +77,27 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.Route) (managed.Ext
 	}
 
 	return e.evaluate(ctx, cr, *r)
+}
+
+// notOwned observes a route cr does not own, which exists when found. For
+// cr the route does not exist while cr is deleted, so the finalizer goes and
+// the route stays, or while cr may claim it: none owns it, and it is
+// missing or cr adopts it, so Create claims it. Otherwise cr's Ready and
+// Synced conditions say who owns the route.
+func notOwned(cr *v1alpha1.Route, own ownership, found bool) (managed.ExternalObservation, error) {
+	var err error
+	switch {
+	case meta.WasDeleted(cr):
+		return managed.ExternalObservation{ResourceExists: false}, nil
+	case own.owner != nil:
+		err = ownedElsewhere(cr, own.owner)
+	case !found || adopts(cr):
+		return managed.ExternalObservation{ResourceExists: false}, nil
+	default:
+		err = ownedByNone(cr)
+	}
+	cr.SetConditions(xpv2.Unavailable().WithMessage(err.Error()))
+	return managed.ExternalObservation{}, err
 }
 
 // evaluate decides whether the observed route r points at the Route's

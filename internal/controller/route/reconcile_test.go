@@ -50,8 +50,9 @@ type writes struct {
 }
 
 // reconcileOnce runs one reconcile of stored, a Route, with gw as the
-// NATGateway the API server holds.
-func reconcileOnce(t *testing.T, stored *v1alpha1.Route, gw *v1alpha1.NATGateway, api *fake.EC2) *writes {
+// NATGateway and others as the other Routes of the same route the API server
+// holds.
+func reconcileOnce(t *testing.T, stored *v1alpha1.Route, gw *v1alpha1.NATGateway, api *fake.EC2, others ...v1alpha1.Route) *writes {
 	t.Helper()
 	s := runtime.NewScheme()
 	if err := v1alpha1.SchemeBuilder.AddToScheme(s); err != nil {
@@ -80,11 +81,16 @@ func reconcileOnce(t *testing.T, stored *v1alpha1.Route, gw *v1alpha1.NATGateway
 			w.status = obj.DeepCopyObject().(*v1alpha1.Route)
 			return nil
 		}),
+		MockList: test.NewMockListFn(nil, func(obj client.ObjectList) error {
+			obj.(*v1alpha1.RouteList).Items = others
+			return nil
+		}),
 	}
 	mgr := &rfake.Manager{Client: kube, Scheme: s}
 	c := &connector{
 		usage:   resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
 		clients: &controllertest.ClientFactory{API: api},
+		kube:    kube,
 	}
 	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.RouteGroupVersionKind), append(lifecycleOptions(mgr, c), managed.WithManagementPolicies())...)
 	if _, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: client.ObjectKeyFromObject(stored)}); err != nil {
@@ -142,9 +148,35 @@ func TestReconcilePolicies(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		stored *v1alpha1.Route
+		others []v1alpha1.Route
 		ec2    func(t *testing.T) *fake.EC2
 		ready  xpv2.Condition
 	}{
+		"DeletingSecondRouteNeverDeletes": {
+			reason: "Deleting a Route whose route another Route claimed first leaves the owner's route in place.",
+			stored: route(withExternalName(extName), withoutClaim(), withPolicies(xpv2.ManagementActionAll), withFinalizer(), withDeletionTimestamp()),
+			others: []v1alpha1.Route{another("first")},
+			ec2: func(t *testing.T) *fake.EC2 {
+				t.Helper()
+				return &fake.EC2{
+					MockDescribeRouteTables: describeTables(t, table(natRoute(natNew, types.RouteStateActive))),
+					MockDeleteRoute:         controllertest.Refuse[*ec2.DeleteRouteInput, *ec2.DeleteRouteOutput](t, "DeleteRoute"),
+				}
+			},
+		},
+		"SecondRouteNeverReplaces": {
+			reason: "A Route whose route another Route owns and points elsewhere replaces nothing.",
+			stored: route(withExternalName(extName), withClaim(t0), withPolicies(xpv2.ManagementActionAll), withFinalizer()),
+			others: []v1alpha1.Route{another("first")},
+			ec2: func(t *testing.T) *fake.EC2 {
+				t.Helper()
+				return &fake.EC2{
+					MockDescribeRouteTables: describeTables(t, table(natRoute(natOld, types.RouteStateActive))),
+					MockReplaceRoute:        controllertest.Refuse[*ec2.ReplaceRouteInput, *ec2.ReplaceRouteOutput](t, "ReplaceRoute"),
+					MockCreateRoute:         controllertest.Refuse[*ec2.CreateRouteInput, *ec2.CreateRouteOutput](t, "CreateRoute"),
+				}
+			},
+		},
 		"ObserveOnlyMissingNeverCreates": {
 			reason: "An observe-only Route whose route is missing creates nothing.",
 			stored: route(withExternalName(extName), withPolicies(xpv2.ManagementActionObserve)),
@@ -197,7 +229,7 @@ func TestReconcilePolicies(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			w := reconcileOnce(t, tc.stored, natGateway(), tc.ec2(t))
+			w := reconcileOnce(t, tc.stored, natGateway(), tc.ec2(t), tc.others...)
 			if tc.ready.Type == "" {
 				return
 			}

@@ -6,6 +6,37 @@
 // controller creates the route, points it back at its target when it points
 // elsewhere or turned into a blackhole, follows a replaced NATGateway, and
 // deletes only the route it owns.
+//
+// # Ownership
+//
+// One route can be named by several Routes, in any namespace; only one owns
+// it, and only the owner creates, replaces or deletes it. Another Route for
+// the same table and destination is Synced=False with a message naming the
+// owner, and deleting it removes only its finalizer. A route that exists and
+// that no Route owns (made outside Crossplane) is reported and left alone,
+// unless the Route is annotated egresskit.io/adopt-route=true, or its
+// management policies leave out Create, which makes it manage the route it
+// names. Observe-only Routes report the route whoever owns it.
+//
+// EC2 routes carry no tags, and no client token makes CreateRoute
+// recognisable. The route table's tags are no place either: they are shared
+// by every route of the table, limited to 50, written without a condition,
+// and often owned by the tool that made the table, which removes tags it
+// does not know. Ownership is therefore recorded where every Route of the
+// control plane is seen together, the API server: Create writes the Route's
+// egresskit.io/route-claimed annotation, the time of the claim, before it
+// first asks EC2 to create the route, and never changes it. The owner is the
+// Route whose claim is oldest (then by namespace and name), read through a
+// field index of Routes by route table and canonical destination; a Route
+// whose management policies leave out Create, but not Update or Delete,
+// claims as of its creation. Because the claim is written first, a crash or a
+// lost answer after EC2 made the route leaves a Route that knows the route
+// as its own (CreateRoute's answer RouteAlreadyExists then means its own
+// earlier attempt); a RouteAlreadyExists right after a new claim means
+// someone else made the route, and the claim is withdrawn. CreateRoute
+// itself is atomic in EC2, so of two Routes that claim at once, one makes the
+// route, and the older claim decides which owns it. Routes in two control
+// planes that manage one route table do not see each other's claims.
 package route
 
 import (
@@ -58,6 +89,9 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) e
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.Route{}, indexNATGatewayRef, natGatewayRef); err != nil {
 		return errors.Wrap(err, "cannot index Routes by the NATGateway they reference")
 	}
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.Route{}, indexRouteKey, routeKey); err != nil {
+		return errors.Wrap(err, "cannot index Routes by the route they name")
+	}
 
 	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.RouteGroupVersionKind), opts...)
 
@@ -93,7 +127,8 @@ func lifecycleOptions(mgr ctrl.Manager, c *connector) []managed.ReconcilerOption
 type connector struct {
 	usage   resource.ModernTracker
 	clients ec2client.ClientFactory
-	kube    client.Reader
+	// kube reads the Routes of a route and records a Route's claim.
+	kube client.Client
 }
 
 // Connect tracks the use of the Route's provider configuration, then gets an
@@ -106,7 +141,7 @@ func (c *connector) Connect(ctx context.Context, cr *v1alpha1.Route) (managed.Ty
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot get EC2 client")
 	}
-	return &external{ec2: api, kube: c.kube}, nil
+	return &external{ec2: api, kube: c.kube, now: time.Now}, nil
 }
 
 var _ managed.TypedExternalClient[*v1alpha1.Route] = &external{}
@@ -115,9 +150,10 @@ var _ managed.TypedExternalClient[*v1alpha1.Route] = &external{}
 type external struct {
 	ec2 ec2client.API
 
-	// kube reads the NATGateway a Route references; nil to read none.
-	kube client.Reader
-	// now is the time; nil for time.Now.
+	// kube reads the Routes of a route and the NATGateway a Route
+	// references, and records a Route's claim.
+	kube client.Client
+	// now is the time.
 	now func() time.Time
 }
 

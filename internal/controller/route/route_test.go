@@ -5,6 +5,7 @@ package route
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -17,14 +18,18 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	ktypes "k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/test"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
 	"github.com/egresskit/provider-aws-egress/internal/controller/controllertest"
 )
@@ -53,8 +58,18 @@ var sdkOpts = cmpopts.IgnoreUnexported(
 	ec2.DescribeRouteTablesInput{}, ec2.DescribeNatGatewaysInput{},
 )
 
+// routeUID is the UID of the tests' Route.
+const routeUID = "5b0c7d8e-1f2a-4b3c-9d4e-5f6a7b8c9d01"
+
+// claimedAt is when the tests' Route claimed its route.
+var claimedAtT0 = t0.Add(-time.Hour)
+
+// route returns the tests' Route, which claimed its route at claimedAtT0,
+// modified by m.
 func route(m ...func(*v1alpha1.Route)) *v1alpha1.Route {
-	cr := &v1alpha1.Route{ObjectMeta: metav1.ObjectMeta{Name: "private-a-default", Namespace: "default"}}
+	cr := &v1alpha1.Route{ObjectMeta: metav1.ObjectMeta{Name: "private-a-default", Namespace: "default", UID: routeUID, Annotations: map[string]string{
+		v1alpha1.AnnotationKeyRouteClaimed: claimedAtT0.Format(time.RFC3339Nano),
+	}}}
 	cr.Spec.ForProvider = v1alpha1.RouteParameters{
 		Region:               region,
 		RouteTableID:         tableID,
@@ -96,6 +111,75 @@ func withDeletionTimestamp() func(*v1alpha1.Route) {
 		now := metav1.NewTime(t0)
 		cr.SetDeletionTimestamp(&now)
 	}
+}
+
+// withoutClaim removes the Route's claim on its route.
+func withoutClaim() func(*v1alpha1.Route) {
+	return func(cr *v1alpha1.Route) { meta.RemoveAnnotations(cr, v1alpha1.AnnotationKeyRouteClaimed) }
+}
+
+// withClaim sets when the Route claimed its route.
+func withClaim(at time.Time) func(*v1alpha1.Route) {
+	return func(cr *v1alpha1.Route) {
+		meta.AddAnnotations(cr, map[string]string{v1alpha1.AnnotationKeyRouteClaimed: at.Format(time.RFC3339Nano)})
+	}
+}
+
+// withCreated sets when the Route was created.
+func withCreated(at time.Time) func(*v1alpha1.Route) {
+	return func(cr *v1alpha1.Route) { cr.CreationTimestamp = metav1.NewTime(at) }
+}
+
+// withAdopt tells the Route to adopt an existing route.
+func withAdopt() func(*v1alpha1.Route) {
+	return func(cr *v1alpha1.Route) {
+		meta.AddAnnotations(cr, map[string]string{v1alpha1.AnnotationKeyAdoptRoute: "true"})
+	}
+}
+
+// another returns another Route, other/name, for the same route, modified by
+// m.
+func another(name string, m ...func(*v1alpha1.Route)) v1alpha1.Route {
+	cr := route(m...)
+	cr.Namespace, cr.Name, cr.UID = "other", name, ktypes.UID("uid-"+name)
+	return *cr
+}
+
+// cache is the API server's cache of Routes for the tests: List answers its
+// routes, or err, and Patch records what it was sent.
+type cache struct {
+	routes   []v1alpha1.Route
+	err      error
+	patchErr error
+	patched  []map[string]string
+}
+
+func (c *cache) client() *test.MockClient {
+	return &test.MockClient{
+		MockList: func(_ context.Context, l client.ObjectList, _ ...client.ListOption) error {
+			if c.err != nil {
+				return c.err
+			}
+			rl := l.(*v1alpha1.RouteList)
+			for i := range c.routes {
+				rl.Items = append(rl.Items, *c.routes[i].DeepCopy())
+			}
+			return nil
+		},
+		MockPatch: func(_ context.Context, o client.Object, _ client.Patch, _ ...client.PatchOption) error {
+			c.patched = append(c.patched, maps.Clone(o.GetAnnotations()))
+			return c.patchErr
+		},
+	}
+}
+
+// newExternal returns an external client with api and the Routes of c (none
+// when c is nil), at t0.
+func newExternal(api ec2client.API, c *cache) *external {
+	if c == nil {
+		c = &cache{}
+	}
+	return &external{ec2: api, kube: c.client(), now: func() time.Time { return t0 }}
 }
 
 // natRoute is a route to NAT gateway id in state.

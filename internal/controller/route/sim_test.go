@@ -16,7 +16,6 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/test"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
@@ -97,7 +96,7 @@ func (n *simNetwork) routes() map[string]string {
 func TestAgainstEC2Sim(t *testing.T) {
 	ctx := context.Background()
 	n := newSimNetwork(t, ec2sim.Durations{Pending: time.Hour, Deleting: time.Hour, Retention: 2 * time.Hour})
-	e := &external{ec2: n.api}
+	e := newExternal(n.api, nil)
 	observe := func(cr *v1alpha1.Route) managed.ExternalObservation {
 		t.Helper()
 		o, err := e.Observe(ctx, cr)
@@ -202,12 +201,13 @@ func TestAgainstEC2SimEventualConsistency(t *testing.T) {
 	ctx := context.Background()
 	n := newSimNetwork(t, ec2sim.Durations{Pending: time.Hour, Deleting: time.Hour, Retention: 2 * time.Hour, Consistency: time.Minute})
 	gw := n.natGateway()
-	kube := &test.MockClient{MockGet: func(_ context.Context, _ client.ObjectKey, obj client.Object) error {
+	kube := (&cache{}).client()
+	kube.MockGet = func(_ context.Context, _ client.ObjectKey, obj client.Object) error {
 		meta.SetExternalName(obj, gw)
 		meta.SetExternalCreateSucceeded(obj, time.Now())
 		return nil
-	}}
-	e := &external{ec2: ec2client.Explaining(n.api, ec2client.Scope{Region: region}), kube: kube}
+	}
+	e := &external{ec2: ec2client.Explaining(n.api, ec2client.Scope{Region: region}), kube: kube, now: time.Now}
 
 	never := route(func(cr *v1alpha1.Route) {
 		cr.Spec.ForProvider.RouteTableID = n.table
