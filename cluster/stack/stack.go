@@ -58,6 +58,11 @@ type Options struct {
 
 	// Metrics serves the provider's metrics on a free port.
 	Metrics bool
+
+	// ProviderArgs are further provider flags, e.g.
+	// --nat-inventory-interval=0, which the zero NATInventoryInterval
+	// cannot say.
+	ProviderArgs []string
 }
 
 // A Stack is a control plane with the provider's CRDs, an ec2sim and the
@@ -142,6 +147,7 @@ func (s *Stack) start(ctx context.Context, o Options) error {
 		NATInventoryInterval: o.NATInventoryInterval,
 		Debug:                o.Debug,
 		Metrics:              o.Metrics,
+		Args:                 o.ProviderArgs,
 		LogDir:               s.logDir(),
 	}); err != nil {
 		return err
