@@ -124,7 +124,7 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, o
 		return errors.Wrap(err, "cannot index NATGateways by the ElasticIPs they reference")
 	}
 
-	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), ropts...)
+	r := managed.NewReconciler(withUnchangedStatusSkipped(mgr), resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), ropts...)
 
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named(name).
@@ -164,6 +164,10 @@ func reconcilerOptions(c client.Client, o controller.Options, conn *connector, r
 		// would also hold back a gateway EC2 lists as deleted, is off.
 		managed.WithCreationGracePeriod(0),
 		managed.WithPollIntervalHook(poller{short: s.shortPoll, settled: s.settledPoll, backoff: s.backoff, now: s.now, inventory: conn.inventory}.interval),
+		// The reconciler's full updates replace the status Observe found
+		// with the stored one (crossplane-runtime#791).
+		managed.WithFinalizer(statusKeepingFinalizer{Finalizer: resource.NewAPIFinalizer(c, managed.FinalizerName)}),
+		managed.WithCriticalAnnotationUpdater(newIDUpdater{CriticalAnnotationUpdater: managed.NewRetryingCriticalAnnotationUpdater(c), client: c}),
 	}, managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), rec)...)
 }
 
