@@ -32,6 +32,7 @@ type flags struct {
 	ChangeLogsSocketPath     string
 	MetricsBindAddress       string
 	HealthProbeBindAddress   string
+	PprofBindAddress         string
 	EnableSecretCache        bool
 	EC2APIBudget             float64
 	NATInventoryInterval     time.Duration
@@ -73,6 +74,8 @@ func newApp(f *flags) *kingpin.Application {
 		Default(":8080").StringVar(&f.MetricsBindAddress)
 	app.Flag("health-probe-bind-address", "Address the /healthz and /readyz probes listen on; \"0\" disables them.").
 		Default(":8081").StringVar(&f.HealthProbeBindAddress)
+	app.Flag("pprof-bind-address", "Address Go's pprof profiles are served on, e.g. 127.0.0.1:6060; \"0\" disables them.").
+		Default("0").StringVar(&f.PprofBindAddress)
 	app.Flag("enable-secret-cache", "Cache Secrets in the provider's informers. Credentials are then read without API "+
 		"server requests; with false each reconcile of a resource whose provider config uses a Secret reads it from the API server.").
 		Default("true").Envar("ENABLE_SECRET_CACHE").BoolVar(&f.EnableSecretCache)

@@ -180,6 +180,7 @@ func managerOptions(f *flags, s *runtime.Scheme) ctrl.Options {
 		},
 		Metrics:                metricsserver.Options{BindAddress: f.MetricsBindAddress},
 		HealthProbeBindAddress: f.HealthProbeBindAddress,
+		PprofBindAddress:       f.PprofBindAddress,
 
 		// controller-runtime uses both ConfigMaps and Leases for leader
 		// election by default. Leases expire after 15 seconds, with a 10

@@ -26,6 +26,7 @@ var (
 	flagSteady = flag.Duration("steady", 15*time.Second, "how long the steady state is measured")
 	flagDelete = flag.Int("delete", 2, "gateways deleted out of band at least, or 1% of them if more")
 	flagBin    = flag.String("bin", "", "directory holding prebuilt provider and ec2sim binaries; empty builds them")
+	flagHeap   = flag.String("heap-profiles", "", "directory to write the provider's heap profile of each run to, at the end of its steady state; empty writes none")
 )
 
 // Provider modes.

@@ -95,6 +95,7 @@ type sample struct {
 	cpu        time.Duration
 	rss        int64
 	goroutines float64
+	heap       float64
 }
 
 // takeSample reads ec2sim's call counts, the provider's and the API
@@ -118,6 +119,8 @@ func takeSample(ctx context.Context, s *stack.Stack, m *monitor) (sample, error)
 			sm.reconciles += x.value
 		case "go_goroutines":
 			sm.goroutines = x.value
+		case "go_memstats_heap_inuse_bytes":
+			sm.heap = x.value
 		}
 	}
 	hc, err := rest.HTTPClientFor(s.ControlPlane.Config)
@@ -159,13 +162,14 @@ type steady struct {
 	cpu           float64 // cores
 	rss           int64
 	goroutines    float64
+	heap          int64
 }
 
 // since returns what happened between b and s.
 func (s sample) since(b sample) steady {
 	span := s.at.Sub(b.at)
 	mins := span.Minutes()
-	st := steady{span: span, callsPerMin: map[string]float64{}, writesPerMin: map[string]float64{}, rss: s.rss, goroutines: s.goroutines}
+	st := steady{span: span, callsPerMin: map[string]float64{}, writesPerMin: map[string]float64{}, rss: s.rss, goroutines: s.goroutines, heap: int64(s.heap)}
 	for a, c := range s.calls {
 		if d := c - b.calls[a]; d > 0 {
 			st.callsPerMin[a] = float64(d) / mins
@@ -237,4 +241,30 @@ func scrape(ctx context.Context, hc *http.Client, url string) ([]metric, error) 
 		ms = append(ms, m)
 	}
 	return ms, sc.Err()
+}
+
+// saveHeapProfile writes the provider's heap profile, served by its pprof
+// endpoint at addr, to path.
+func saveHeapProfile(ctx context.Context, addr, path string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/debug/pprof/heap", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close() //nolint:errcheck // read only
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", req.URL, resp.Status)
+	}
+	f, err := os.Create(path) //nolint:gosec // the path the benchmark was given
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -6,6 +6,8 @@ package scale
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -58,9 +60,19 @@ type run struct {
 // runBench starts a stack for c, measures, and stops the stack.
 func runBench(t *testing.T, bin stack.Binaries, c config) result {
 	ctx := t.Context()
+	args := modeArgs[c.mode]
+	pprof := ""
+	if *flagHeap != "" {
+		port, err := local.FreePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pprof = fmt.Sprintf("127.0.0.1:%d", port)
+		args = append(slices.Clone(args), "--pprof-bind-address="+pprof)
+	}
 	s, err := stack.Start(ctx, stack.Options{
 		Progress: local.TestLog(t), Binaries: bin, Durations: durations, Metrics: true,
-		ProviderArgs: modeArgs[c.mode],
+		ProviderArgs: args,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -92,6 +104,12 @@ func runBench(t *testing.T, bin stack.Binaries, c config) result {
 	r.creates()
 	r.heals()
 	r.steadyState(mon)
+	if pprof != "" {
+		path := filepath.Join(*flagHeap, fmt.Sprintf("heap-N%d-%s.pb.gz", c.n, c.mode))
+		if err := saveHeapProfile(ctx, pprof, path); err != nil {
+			t.Errorf("cannot save the provider's heap profile: %v", err)
+		}
+	}
 	return r.res
 }
 
