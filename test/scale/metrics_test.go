@@ -27,6 +27,7 @@ type monitor struct {
 }
 
 func startMonitor(t *testing.T, pid int) *monitor {
+	t.Helper()
 	m := &monitor{pid: pid}
 	if _, err := m.status("VmRSS"); err != nil {
 		t.Fatalf("cannot read the provider's memory: %v", err)
@@ -40,7 +41,7 @@ func (m *monitor) status(field string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer f.Close() //nolint:errcheck // read only
+	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		k, v, ok := strings.Cut(sc.Text(), ":")
@@ -204,7 +205,7 @@ func scrape(ctx context.Context, hc *http.Client, url string) ([]metric, error) 
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close() //nolint:errcheck // read only
+	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		return nil, fmt.Errorf("GET %s: %s: %s", url, resp.Status, b)
@@ -218,7 +219,7 @@ func scrape(ctx context.Context, hc *http.Client, url string) ([]metric, error) 
 			continue
 		}
 		m := metric{labels: map[string]string{}}
-		rest := line
+		var rest string
 		if i := strings.IndexByte(line, '{'); i >= 0 {
 			j := strings.LastIndexByte(line, '}')
 			m.name = line[:i]
@@ -254,11 +255,11 @@ func saveHeapProfile(ctx context.Context, addr, path string) error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close() //nolint:errcheck // read only
+	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET %s: %s", req.URL, resp.Status)
 	}
-	f, err := os.Create(path) //nolint:gosec // the path the benchmark was given
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}

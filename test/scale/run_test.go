@@ -59,6 +59,7 @@ type run struct {
 
 // runBench starts a stack for c, measures, and stops the stack.
 func runBench(t *testing.T, bin stack.Binaries, c config) result {
+	t.Helper()
 	ctx := t.Context()
 	args := modeArgs[c.mode]
 	pprof := ""
@@ -117,6 +118,7 @@ func runBench(t *testing.T, bin stack.Binaries, c config) result {
 // limits, so applying thousands of objects measures the provider, not the
 // benchmark.
 func fastClient(t *testing.T, s *stack.Stack) client.Client {
+	t.Helper()
 	cfg := rest.CopyConfig(s.ControlPlane.Config)
 	cfg.QPS, cfg.Burst = -1, 0
 	cl, err := client.New(cfg, client.Options{Scheme: s.Scheme})
@@ -221,7 +223,7 @@ func (r *run) heals() {
 	n := r.c.n - r.c.create
 	k := min(r.c.deletes, n)
 	step := n / k
-	var victims []string
+	victims := make([]string, 0, k)
 	for i := range k {
 		victims = append(victims, fmt.Sprintf("import-%05d", i*step))
 	}

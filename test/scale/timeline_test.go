@@ -53,6 +53,7 @@ type track struct {
 
 // watchTimeline watches the run's NATGateways until the test ends.
 func watchTimeline(t *testing.T, cfg *rest.Config, s *runtime.Scheme) *timeline {
+	t.Helper()
 	wc, err := client.NewWithWatch(cfg, client.Options{Scheme: s})
 	if err != nil {
 		t.Fatal(err)

@@ -48,6 +48,7 @@ func (f statusKeepingFinalizer) AddFinalizer(ctx context.Context, obj resource.O
 // keeps that status in memory across the update.
 type newIDUpdater struct {
 	managed.CriticalAnnotationUpdater
+
 	client client.Client
 }
 
@@ -92,6 +93,7 @@ func keepStatus(o client.Object, update func() error) error {
 // client writes a NATGateway's status only when it changed.
 type reconcilerManager struct {
 	ctrl.Manager
+
 	client client.Client
 }
 
@@ -121,6 +123,7 @@ func (c unchangedStatusSkipper) Status() client.SubResourceWriter {
 // the same resource version holds the same status.
 type statusWriter struct {
 	client.SubResourceWriter
+
 	reader client.Reader
 }
 
