@@ -139,7 +139,7 @@ func (s *Stack) start(ctx context.Context, o Options) error {
 	}
 	s.logf("ec2sim serves EC2 at %s", s.EC2Sim.URL)
 
-	s.logf("starting the provider (--poll %s, --nat-inventory-interval %s)...", orDefault(o.Poll, time.Minute), orDefault(o.NATInventoryInterval, 10*time.Second))
+	s.logf("starting the provider (--poll %s, --nat-inventory-interval %s)...", orDefault(o.Poll, time.Minute), orDefault(o.NATInventoryInterval, 5*time.Second))
 	if s.Provider, err = StartProvider(ctx, ProviderOptions{
 		Binary:               s.Binaries.Provider,
 		Kubeconfig:           s.ControlPlane.Kubeconfig,

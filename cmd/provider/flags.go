@@ -59,7 +59,7 @@ func newApp(f *flags) *kingpin.Application {
 		"1000 to a DescribeNatGateways call. NATGateway polls are served from the latest listing, and a gateway deleted or "+
 		"failed outside Crossplane is noticed within one interval, however long --poll is. 0 turns the inventory off: "+
 		"each NATGateway poll is then one DescribeNatGateways call.").
-		Default("10s").DurationVar(&f.NATInventoryInterval)
+		Default("5s").DurationVar(&f.NATInventoryInterval)
 	app.Flag("poll-state-metric", "How often the managed resource state metrics are recorded.").
 		Default("5s").DurationVar(&f.PollStateMetricInterval)
 	app.Flag("max-reconcile-rate", "The most reconciles per second, across all controllers; it also sets the concurrent reconciles of each controller and the API server request rate (5x) and burst (10x).").

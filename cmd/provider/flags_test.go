@@ -24,7 +24,7 @@ func defaults() flags {
 		PprofBindAddress:         "0",
 		EnableSecretCache:        true,
 		EC2APIBudget:             0.5,
-		NATInventoryInterval:     10 * time.Second,
+		NATInventoryInterval:     5 * time.Second,
 	}
 }
 

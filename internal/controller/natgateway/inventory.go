@@ -26,7 +26,7 @@ import (
 
 // DefaultInventoryInterval is how often the gateways of each provider
 // configuration and region in use are listed.
-const DefaultInventoryInterval = 10 * time.Second
+const DefaultInventoryInterval = 5 * time.Second
 
 // WithInventoryInterval sets how often the gateways of each provider
 // configuration and region in use are listed, to serve observations and to
