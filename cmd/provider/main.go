@@ -173,6 +173,9 @@ func managerOptions(f *flags, s *runtime.Scheme) ctrl.Options {
 		Scheme: s,
 		Cache: cache.Options{
 			SyncPeriod: &f.SyncInterval,
+			// The controllers never read managed fields; they are a large
+			// share of every cached object.
+			DefaultTransform: cache.TransformStripManagedFields(),
 			ByObject: map[client.Object]cache.ByObject{
 				// The CRD gate needs only the names and conditions of CRDs.
 				&apiextensionsv1.CustomResourceDefinition{}: {Transform: customresourcesgate.TransformStripCRDSchema},
