@@ -275,7 +275,7 @@ func (f *factory) build(ctx context.Context, c *Config, region string, src sourc
 		}
 		cfg.Credentials = aws.NewCredentialsCache(p)
 	}
-	return ec2.NewFromConfig(cfg, func(o *ec2.Options) {
+	return newSDKClient(ec2.NewFromConfig(cfg, func(o *ec2.Options) {
 		if c.Endpoint != "" {
 			// Only EC2 goes to the endpoint; STS keeps its own.
 			o.BaseEndpoint = aws.String(c.Endpoint)
@@ -284,7 +284,7 @@ func (f *factory) build(ctx context.Context, c *Config, region string, src sourc
 		if f.metrics != nil {
 			o.APIOptions = append(o.APIOptions, f.metrics.APIOption())
 		}
-	}), nil
+	})), nil
 }
 
 // webIdentityProvider assumes c's role with a web identity token file.
