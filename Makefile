@@ -62,6 +62,14 @@ test: tools ## Run every test: unit, simulator, CRD validation and end to end.
 bench: ## Run the benchmarks and print their figures.
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
 
+# BENCH_E2E_N are the numbers of NATGateways bench-e2e runs; each runs with
+# the provider's defaults and with plain per-resource polling.
+BENCH_E2E_N ?= 100,1000
+
+.PHONY: bench-e2e
+bench-e2e: tools ## Benchmark the provider end to end at scale (BENCH_E2E_N NATGateways) and print the table.
+	$(GO) test -count=1 -timeout 90m -v -run '^TestBenchE2E$$' ./test/scale -args -n=$(BENCH_E2E_N) -create=20 -delete=10 -steady=2m
+
 .PHONY: reviewable
 reviewable: generate lint test ## Generate, lint and test: run before a pull request.
 

@@ -30,7 +30,7 @@ type ProviderOptions struct {
 	// NATInventoryInterval is the provider's --nat-inventory-interval: how
 	// often the NAT gateways of each provider configuration and region are
 	// listed, which bounds how soon a deleted gateway is noticed. Zero keeps
-	// the provider's default (10s).
+	// the provider's default (5s).
 	NATInventoryInterval time.Duration
 
 	// Debug turns on debug logging.

@@ -58,6 +58,11 @@ type Options struct {
 
 	// Metrics serves the provider's metrics on a free port.
 	Metrics bool
+
+	// ProviderArgs are further provider flags, e.g.
+	// --nat-inventory-interval=0, which the zero NATInventoryInterval
+	// cannot say.
+	ProviderArgs []string
 }
 
 // A Stack is a control plane with the provider's CRDs, an ec2sim and the
@@ -134,7 +139,7 @@ func (s *Stack) start(ctx context.Context, o Options) error {
 	}
 	s.logf("ec2sim serves EC2 at %s", s.EC2Sim.URL)
 
-	s.logf("starting the provider (--poll %s, --nat-inventory-interval %s)...", orDefault(o.Poll, time.Minute), orDefault(o.NATInventoryInterval, 10*time.Second))
+	s.logf("starting the provider (--poll %s, --nat-inventory-interval %s)...", orDefault(o.Poll, time.Minute), orDefault(o.NATInventoryInterval, 5*time.Second))
 	if s.Provider, err = StartProvider(ctx, ProviderOptions{
 		Binary:               s.Binaries.Provider,
 		Kubeconfig:           s.ControlPlane.Kubeconfig,
@@ -142,6 +147,7 @@ func (s *Stack) start(ctx context.Context, o Options) error {
 		NATInventoryInterval: o.NATInventoryInterval,
 		Debug:                o.Debug,
 		Metrics:              o.Metrics,
+		Args:                 o.ProviderArgs,
 		LogDir:               s.logDir(),
 	}); err != nil {
 		return err

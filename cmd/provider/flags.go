@@ -32,6 +32,7 @@ type flags struct {
 	ChangeLogsSocketPath     string
 	MetricsBindAddress       string
 	HealthProbeBindAddress   string
+	PprofBindAddress         string
 	EnableSecretCache        bool
 	EC2APIBudget             float64
 	NATInventoryInterval     time.Duration
@@ -58,7 +59,7 @@ func newApp(f *flags) *kingpin.Application {
 		"1000 to a DescribeNatGateways call. NATGateway polls are served from the latest listing, and a gateway deleted or "+
 		"failed outside Crossplane is noticed within one interval, however long --poll is. 0 turns the inventory off: "+
 		"each NATGateway poll is then one DescribeNatGateways call.").
-		Default("10s").DurationVar(&f.NATInventoryInterval)
+		Default("5s").DurationVar(&f.NATInventoryInterval)
 	app.Flag("poll-state-metric", "How often the managed resource state metrics are recorded.").
 		Default("5s").DurationVar(&f.PollStateMetricInterval)
 	app.Flag("max-reconcile-rate", "The most reconciles per second, across all controllers; it also sets the concurrent reconciles of each controller and the API server request rate (5x) and burst (10x).").
@@ -73,6 +74,8 @@ func newApp(f *flags) *kingpin.Application {
 		Default(":8080").StringVar(&f.MetricsBindAddress)
 	app.Flag("health-probe-bind-address", "Address the /healthz and /readyz probes listen on; \"0\" disables them.").
 		Default(":8081").StringVar(&f.HealthProbeBindAddress)
+	app.Flag("pprof-bind-address", "Address Go's pprof profiles are served on, e.g. 127.0.0.1:6060; \"0\" disables them.").
+		Default("0").StringVar(&f.PprofBindAddress)
 	app.Flag("enable-secret-cache", "Cache Secrets in the provider's informers. Credentials are then read without API "+
 		"server requests; with false each reconcile of a resource whose provider config uses a Secret reads it from the API server.").
 		Default("true").Envar("ENABLE_SECRET_CACHE").BoolVar(&f.EnableSecretCache)

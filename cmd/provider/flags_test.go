@@ -21,9 +21,10 @@ func defaults() flags {
 		ChangeLogsSocketPath:     "/var/run/changelogs/changelogs.sock",
 		MetricsBindAddress:       ":8080",
 		HealthProbeBindAddress:   ":8081",
+		PprofBindAddress:         "0",
 		EnableSecretCache:        true,
 		EC2APIBudget:             0.5,
-		NATInventoryInterval:     10 * time.Second,
+		NATInventoryInterval:     5 * time.Second,
 	}
 }
 

@@ -173,6 +173,9 @@ func managerOptions(f *flags, s *runtime.Scheme) ctrl.Options {
 		Scheme: s,
 		Cache: cache.Options{
 			SyncPeriod: &f.SyncInterval,
+			// The controllers never read managed fields; they are a large
+			// share of every cached object.
+			DefaultTransform: cache.TransformStripManagedFields(),
 			ByObject: map[client.Object]cache.ByObject{
 				// The CRD gate needs only the names and conditions of CRDs.
 				&apiextensionsv1.CustomResourceDefinition{}: {Transform: customresourcesgate.TransformStripCRDSchema},
@@ -180,6 +183,7 @@ func managerOptions(f *flags, s *runtime.Scheme) ctrl.Options {
 		},
 		Metrics:                metricsserver.Options{BindAddress: f.MetricsBindAddress},
 		HealthProbeBindAddress: f.HealthProbeBindAddress,
+		PprofBindAddress:       f.PprofBindAddress,
 
 		// controller-runtime uses both ConfigMaps and Leases for leader
 		// election by default. Leases expire after 15 seconds, with a 10

@@ -281,7 +281,7 @@ func (f *factory) build(ctx context.Context, c *Config, region string, src sourc
 		}
 		cfg.Credentials = aws.NewCredentialsCache(p)
 	}
-	return Explaining(newClient(ec2.NewFromConfig(cfg, func(o *ec2.Options) {
+	return Explaining(newSDKClient(ec2.NewFromConfig(cfg, func(o *ec2.Options) {
 		if c.Endpoint != "" {
 			// Only EC2 goes to the endpoint; STS keeps its own.
 			o.BaseEndpoint = aws.String(c.Endpoint)

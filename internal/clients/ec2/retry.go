@@ -4,7 +4,6 @@
 package ec2
 
 import (
-	"context"
 	"errors"
 	"net"
 	"strings"
@@ -14,9 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 )
 
-// An sdkClient is the SDK's EC2 client with the standard retryer for every call
-// but those EC2 cannot recognise as a repeat. The standard retryer repeats a
-// call after a 5xx or a lost connection, when EC2 may well have applied it,
+// NewAPI returns c as the provider's API; every client the ClientFactory
+// builds is one. Every call keeps c's standard retryer but those EC2 cannot
+// recognise as a repeat. The standard retryer repeats a call after a 5xx or a lost connection, when EC2 may well have applied it,
 // which for these calls makes a second effect:
 //
 //   - AllocateAddress takes no client token: a repeat allocates a second
@@ -33,27 +32,8 @@ import (
 // again. The other calls are idempotent: CreateNatGateway carries a
 // ClientToken, and a repeated delete, replace, release, tag or association
 // either does nothing more or is refused without a change.
-type sdkClient struct {
-	*ec2.Client
-
-	// once retries only errors after which the request cannot have been
-	// applied.
-	once aws.Retryer
-}
-
-// NewAPI returns c as the provider's API: c's retryer for every call but the
-// non-idempotent ones, which are retried only after errors that prove EC2 did
-// not apply them. Every client the ClientFactory builds is one.
 func NewAPI(c *ec2.Client) API {
-	return newClient(c)
-}
-
-// newClient returns c with retries of its non-idempotent calls limited to
-// unapplied errors.
-func newClient(c *ec2.Client) *sdkClient {
-	return &sdkClient{Client: c, once: retry.NewStandard(func(o *retry.StandardOptions) {
-		o.Retryables = unapplied()
-	})}
+	return newSDKClient(c)
 }
 
 // unapplied returns the checks of the errors after which EC2 cannot have
@@ -80,22 +60,4 @@ func notSent(err error) aws.Ternary {
 // retryOnce makes a call use the retryer of non-idempotent calls.
 func (c *sdkClient) retryOnce(opts []func(*ec2.Options)) []func(*ec2.Options) {
 	return append(opts, func(o *ec2.Options) { o.Retryer = c.once })
-}
-
-// AllocateAddress allocates an address, retried only when EC2 did not apply
-// the request.
-func (c *sdkClient) AllocateAddress(ctx context.Context, in *ec2.AllocateAddressInput, opts ...func(*ec2.Options)) (*ec2.AllocateAddressOutput, error) {
-	return c.Client.AllocateAddress(ctx, in, c.retryOnce(opts)...)
-}
-
-// AssignPrivateNatGatewayAddress assigns private addresses to a NAT gateway,
-// retried only when EC2 did not apply the request.
-func (c *sdkClient) AssignPrivateNatGatewayAddress(ctx context.Context, in *ec2.AssignPrivateNatGatewayAddressInput, opts ...func(*ec2.Options)) (*ec2.AssignPrivateNatGatewayAddressOutput, error) {
-	return c.Client.AssignPrivateNatGatewayAddress(ctx, in, c.retryOnce(opts)...)
-}
-
-// CreateRoute creates a route, retried only when EC2 did not apply the
-// request.
-func (c *sdkClient) CreateRoute(ctx context.Context, in *ec2.CreateRouteInput, opts ...func(*ec2.Options)) (*ec2.CreateRouteOutput, error) {
-	return c.Client.CreateRoute(ctx, in, c.retryOnce(opts)...)
 }

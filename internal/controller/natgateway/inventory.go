@@ -26,7 +26,7 @@ import (
 
 // DefaultInventoryInterval is how often the gateways of each provider
 // configuration and region in use are listed.
-const DefaultInventoryInterval = 10 * time.Second
+const DefaultInventoryInterval = 5 * time.Second
 
 // WithInventoryInterval sets how often the gateways of each provider
 // configuration and region in use are listed, to serve observations and to
@@ -43,6 +43,9 @@ type inventory interface {
 	// a fresh listing holds it, and starts listing k with api.
 	Get(k natinventory.Key, api ec2client.API, id string) (types.NatGateway, bool)
 
+	// Peek returns gateway id of k, as Get does, without asking for k.
+	Peek(k natinventory.Key, id string) (types.NatGateway, bool)
+
 	// Touch records that the provider just changed gateway id.
 	Touch(k natinventory.Key, id string)
 }
@@ -51,7 +54,8 @@ var _ inventory = &natinventory.Inventory{}
 
 // inventoryIdle is how long the gateways of a provider configuration and
 // region are still listed after the last observation that asked for them: a
-// few poll intervals, so a steady set of NATGateways keeps its listing.
+// few poll intervals (of settled gateways, the longest), so a steady set of
+// NATGateways keeps its listing.
 func inventoryIdle(poll, interval time.Duration) time.Duration {
 	return 3 * max(poll, interval)
 }
@@ -112,16 +116,24 @@ func (e *external) touch(cr *v1alpha1.NATGateway) {
 }
 
 // inventorySource is a source of reconcile requests for the NATGateways
-// whose gateways the inventory found deleting, deleted, failed or gone.
-func inventorySource(inv *natinventory.Inventory) source.TypedSource[reconcile.Request] {
-	return source.TypedChannel(inv.Events(), enqueueOwner())
+// whose gateways the inventory found deleting, deleted, failed, gone or
+// changed.
+func inventorySource(inv *natinventory.Inventory, u *urgency) source.TypedSource[reconcile.Request] {
+	return source.TypedChannel(inv.Events(), enqueueOwner(u))
 }
 
-// enqueueOwner enqueues the NATGateway a changed gateway was made for.
-func enqueueOwner() handler.TypedEventHandler[natinventory.Change, reconcile.Request] {
+// enqueueOwner enqueues the NATGateway a changed gateway was made for:
+// through u, ahead of routine work, when the gateway no longer carries
+// traffic.
+func enqueueOwner(u *urgency) handler.TypedEventHandler[natinventory.Change, reconcile.Request] {
 	return handler.TypedFuncs[natinventory.Change, reconcile.Request]{
 		GenericFunc: func(_ context.Context, e event.TypedGenericEvent[natinventory.Change], q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			q.Add(reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: e.Object.Owner.Namespace, Name: e.Object.Owner.Name}})
+			req := reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: e.Object.Owner.Namespace, Name: e.Object.Owner.Name}}
+			if e.Object.Alarming() {
+				u.add(q, req)
+				return
+			}
+			q.Add(req)
 		},
 	}
 }

@@ -239,7 +239,7 @@ func BenchmarkDetectDeletion(b *testing.B) {
 			defer q.ShutDown()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			if err := inventorySource(inv).Start(ctx, q); err != nil {
+			if err := inventorySource(inv, newUrgency()).Start(ctx, q); err != nil {
 				b.Fatal(err)
 			}
 

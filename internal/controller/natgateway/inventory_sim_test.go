@@ -45,7 +45,7 @@ func TestSimulatorInventoryEnqueuesDeletedGateway(t *testing.T) {
 	}()
 	q := workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[reconcile.Request]())
 	defer q.ShutDown()
-	if err := inventorySource(inv).Start(ctx, q); err != nil {
+	if err := inventorySource(inv, newUrgency()).Start(ctx, q); err != nil {
 		t.Fatalf("inventorySource(...).Start(...): %v", err)
 	}
 	env.conn.inventory = inv

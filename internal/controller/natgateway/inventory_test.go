@@ -37,6 +37,14 @@ var clusterKey = natinventory.Key{ConfigKind: "ClusterProviderConfig", ConfigNam
 type fakeInventory struct {
 	MockGet   func(k natinventory.Key, api ec2client.API, id string) (types.NatGateway, bool)
 	MockTouch func(k natinventory.Key, id string)
+	MockPeek  func(k natinventory.Key, id string) (types.NatGateway, bool)
+}
+
+func (f *fakeInventory) Peek(k natinventory.Key, id string) (types.NatGateway, bool) {
+	if f.MockPeek == nil {
+		return types.NatGateway{}, false
+	}
+	return f.MockPeek(k, id)
 }
 
 func (f *fakeInventory) Get(k natinventory.Key, api ec2client.API, id string) (types.NatGateway, bool) {
@@ -400,15 +408,23 @@ func TestEnqueueOwner(t *testing.T) {
 		reason string
 		change natinventory.Change
 		want   reconcile.Request
+		urgent bool
 	}{
 		"Deleted": {
-			reason: "The NATGateway named by a deleted gateway's ownership tags is enqueued.",
+			reason: "The NATGateway named by a deleted gateway's ownership tags is enqueued, as urgent.",
 			change: natinventory.Change{Owner: natinventory.Owner{Namespace: "team", Name: "egress-b"}, ID: natID, State: types.NatGatewayStateDeleted},
 			want:   reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: "team", Name: "egress-b"}},
+			urgent: true,
 		},
 		"Vanished": {
-			reason: "The NATGateway of a gateway that vanished is enqueued.",
+			reason: "The NATGateway of a gateway that vanished is enqueued, as urgent.",
 			change: natinventory.Change{Owner: natinventory.Owner{Namespace: "default", Name: "egress-a"}, ID: natID},
+			want:   reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: "default", Name: "egress-a"}},
+			urgent: true,
+		},
+		"Drifted": {
+			reason: "The NATGateway of an available gateway whose tags changed is enqueued as routine work.",
+			change: natinventory.Change{Owner: natinventory.Owner{Namespace: "default", Name: "egress-a"}, ID: natID, State: types.NatGatewayStateAvailable},
 			want:   reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: "default", Name: "egress-a"}},
 		},
 	}
@@ -416,7 +432,11 @@ func TestEnqueueOwner(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			q := workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[reconcile.Request]())
 			defer q.ShutDown()
-			enqueueOwner().Generic(context.Background(), event.TypedGenericEvent[natinventory.Change]{Object: tc.change}, q)
+			u := newUrgency()
+			enqueueOwner(u).Generic(context.Background(), event.TypedGenericEvent[natinventory.Change]{Object: tc.change}, q)
+			if got := u.take(tc.want.NamespacedName); got != tc.urgent {
+				t.Errorf("\n%s\nenqueueOwner: urgent %t, want %t", tc.reason, got, tc.urgent)
+			}
 			if q.Len() != 1 {
 				t.Fatalf("\n%s\nenqueueOwner: want 1 request queued, got %d", tc.reason, q.Len())
 			}

@@ -51,7 +51,10 @@ type settings struct {
 	shortPoll time.Duration
 	backoff   backoff
 	inventory time.Duration
-	now       func() time.Time
+	// settledPoll is how often a gateway that the inventory holds settled
+	// is observed: the inventory reports its changes.
+	settledPoll time.Duration
+	now         func() time.Time
 }
 
 // An Option changes how the NATGateway controller behaves.
@@ -73,10 +76,11 @@ func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFacto
 func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, opts ...Option) error {
 	name := managed.ControllerName(v1alpha1.NATGatewayGroupKind)
 	s := settings{
-		shortPoll: DefaultShortPollInterval,
-		backoff:   backoff{base: DefaultFailedBackoffBase, max: DefaultFailedBackoffMax},
-		inventory: DefaultInventoryInterval,
-		now:       time.Now,
+		shortPoll:   DefaultShortPollInterval,
+		backoff:     backoff{base: DefaultFailedBackoffBase, max: DefaultFailedBackoffMax},
+		inventory:   DefaultInventoryInterval,
+		settledPoll: DefaultSettledPollInterval,
+		now:         time.Now,
 	}
 	for _, fn := range opts {
 		fn(&s)
@@ -99,13 +103,28 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, o
 		backoff:     s.backoff,
 		now:         s.now,
 	}
+
+	var inv *natinventory.Inventory
+	if s.inventory > 0 {
+		var err error
+		inv, err = natinventory.New(s.inventory,
+			natinventory.WithIdle(inventoryIdle(max(o.PollInterval, s.settledPoll), s.inventory)),
+			natinventory.WithLogger(o.Logger.WithValues("controller", name, "inventory", "natgateways")))
+		if err != nil {
+			return errors.Wrap(err, "cannot set up the NAT gateway inventory")
+		}
+		if err := mgr.Add(inv); err != nil {
+			return errors.Wrap(err, "cannot add the NAT gateway inventory to the manager")
+		}
+		conn.inventory = inv
+	}
 	ropts := reconcilerOptions(mgr.GetClient(), o, conn, recorder, s)
 
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.NATGateway{}, indexElasticIPRefs, elasticIPRefs); err != nil {
 		return errors.Wrap(err, "cannot index NATGateways by the ElasticIPs they reference")
 	}
 
-	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), ropts...)
+	r := managed.NewReconciler(withUnchangedStatusSkipped(mgr), resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), ropts...)
 
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named(name).
@@ -116,23 +135,15 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, o
 			handler.EnqueueRequestsFromMapFunc(enqueueReferencing(mgr.GetClient())),
 			builder.WithPredicates(externalNameChanged()))
 
-	if s.inventory > 0 {
-		inv, err := natinventory.New(s.inventory,
-			natinventory.WithIdle(inventoryIdle(o.PollInterval, s.inventory)),
-			natinventory.WithLogger(o.Logger.WithValues("controller", name, "inventory", "natgateways")))
-		if err != nil {
-			return errors.Wrap(err, "cannot set up the NAT gateway inventory")
-		}
-		if err := mgr.Add(inv); err != nil {
-			return errors.Wrap(err, "cannot add the NAT gateway inventory to the manager")
-		}
-		conn.inventory = inv
+	urgent := newUrgency()
+	if inv != nil {
 		// Gateways the inventory finds deleted, failed or gone are
-		// reconciled at once, whatever the poll interval.
-		b = b.WatchesRawSource(inventorySource(inv))
+		// reconciled at once, whatever the poll interval, and ahead of
+		// routine work.
+		b = b.WatchesRawSource(inventorySource(inv, urgent))
 	}
 
-	return b.Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
+	return b.Complete(urgentFirst{urgent: urgent, inner: r, limited: ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)})
 }
 
 // reconcilerOptions are the options of the NATGateway reconciler, with c as
@@ -152,7 +163,11 @@ func reconcilerOptions(c client.Client, o controller.Options, conn *connector, r
 		// (createdRecently), so the reconciler's own grace period, which
 		// would also hold back a gateway EC2 lists as deleted, is off.
 		managed.WithCreationGracePeriod(0),
-		managed.WithPollIntervalHook(poller{short: s.shortPoll, backoff: s.backoff, now: s.now}.interval),
+		managed.WithPollIntervalHook(poller{short: s.shortPoll, settled: s.settledPoll, backoff: s.backoff, now: s.now, inventory: conn.inventory}.interval),
+		// The reconciler's full updates replace the status Observe found
+		// with the stored one (crossplane-runtime#791).
+		managed.WithFinalizer(statusKeepingFinalizer{Finalizer: resource.NewAPIFinalizer(c, managed.FinalizerName)}),
+		managed.WithCriticalAnnotationUpdater(newIDUpdater{CriticalAnnotationUpdater: managed.NewRetryingCriticalAnnotationUpdater(c), client: c}),
 	}, managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), rec)...)
 }
 

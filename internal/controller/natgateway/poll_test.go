@@ -16,6 +16,7 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/natinventory"
 	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
 )
 
@@ -123,3 +124,54 @@ func TestPollerInterval(t *testing.T) {
 		})
 	}
 }
+
+// TestPollerSettled checks that a gateway the inventory holds available is
+// observed again only after the settled interval, with jitter, and one it
+// does not hold after the poll interval.
+func TestPollerSettled(t *testing.T) {
+	const settled = time.Hour
+	cases := map[string]struct {
+		reason string
+		listed *types.NatGateway
+		mg     resource.Managed
+		min    time.Duration
+		max    time.Duration
+	}{
+		"Held": {
+			reason: "An available gateway the inventory holds is observed again after the settled interval, at most a tenth later.",
+			listed: ptrTo(gateway()),
+			mg:     natGateway(withExternalName(natID), withAtProvider(observed(gateway()))),
+			min:    settled,
+			max:    settled + settled/settledJitter,
+		},
+		"NotHeld": {
+			reason: "An available gateway no fresh listing holds is observed again after the poll interval.",
+			mg:     natGateway(withExternalName(natID), withAtProvider(observed(gateway()))),
+			min:    time.Minute,
+			max:    time.Minute,
+		},
+		"HeldPending": {
+			reason: "A gateway the inventory holds pending is observed soon, as any pending one.",
+			listed: ptrTo(gateway(gwState(types.NatGatewayStatePending))),
+			mg:     natGateway(withExternalName(natID), withAtProvider(observed(gateway(gwState(types.NatGatewayStatePending))))),
+			min:    5 * time.Second,
+			max:    5 * time.Second,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			inv := &fakeInventory{MockPeek: func(k natinventory.Key, id string) (types.NatGateway, bool) {
+				if tc.listed == nil || k != clusterKey || id != natID {
+					return types.NatGateway{}, false
+				}
+				return *tc.listed, true
+			}}
+			p := poller{short: 5 * time.Second, settled: settled, now: func() time.Time { return t0 }, inventory: inv}
+			if got := p.interval(tc.mg, time.Minute); got < tc.min || got > tc.max {
+				t.Errorf("\n%s\ninterval(...): got %s, want from %s to %s", tc.reason, got, tc.min, tc.max)
+			}
+		})
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

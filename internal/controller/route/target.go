@@ -5,7 +5,6 @@ package route
 
 import (
 	"context"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -40,10 +39,7 @@ func (e *external) wrapTargetError(ctx context.Context, cr *v1alpha1.Route, err 
 // references recorded it. A gateway EC2 lists as pending or available is
 // known, whenever it was made: the route's side of EC2 lags behind.
 func (e *external) createdRecently(ctx context.Context, cr *v1alpha1.Route, id string) bool {
-	now := time.Now
-	if e.now != nil {
-		now = e.now
-	}
+	now := e.now
 	gw, err := ec2client.DescribeNATGateway(ctx, e.ec2, id)
 	if err == nil && gw != nil {
 		return gw.State == types.NatGatewayStatePending || gw.State == types.NatGatewayStateAvailable ||

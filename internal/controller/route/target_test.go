@@ -42,12 +42,14 @@ func TestTargetNotFound(t *testing.T) {
 	unlisted := func(context.Context, *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error) {
 		return nil, apiError(ec2client.CodeNatGatewayNotFound)
 	}
-	referenced := func(id string, created time.Time) client.Reader {
-		return &test.MockClient{MockGet: func(_ context.Context, _ client.ObjectKey, obj client.Object) error {
+	referenced := func(id string, created time.Time) *test.MockClient {
+		kube := (&cache{}).client()
+		kube.MockGet = func(_ context.Context, _ client.ObjectKey, obj client.Object) error {
 			meta.SetExternalName(obj, id)
 			meta.SetExternalCreateSucceeded(obj, created)
 			return nil
-		}}
+		}
+		return kube
 	}
 	withRef := func(cr *v1alpha1.Route) {
 		cr.Spec.ForProvider.NATGatewayIDRef = &xpv2.NamespacedReference{Name: "egress-a"}
@@ -56,7 +58,7 @@ func TestTargetNotFound(t *testing.T) {
 	cases := map[string]struct {
 		reason   string
 		describe func(context.Context, *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error)
-		kube     client.Reader
+		kube     *test.MockClient
 		cr       *v1alpha1.Route
 		want     string
 	}{
@@ -108,7 +110,11 @@ func TestTargetNotFound(t *testing.T) {
 				},
 				MockDescribeNatGateways: tc.describe,
 			}
-			e := &external{ec2: ec2client.Explaining(api, ec2client.Scope{Region: region}), kube: tc.kube, now: func() time.Time { return t0 }}
+			kube := tc.kube
+			if kube == nil {
+				kube = (&cache{}).client()
+			}
+			e := &external{ec2: ec2client.Explaining(api, ec2client.Scope{Region: region}), kube: kube, now: func() time.Time { return t0 }}
 			_, err := e.Create(context.Background(), tc.cr)
 			if diff := cmp.Diff(tc.want, errString(err)); diff != "" {
 				t.Errorf("\n%s\nCreate(...): -want error, +got error:\n%s", tc.reason, diff)

@@ -169,6 +169,19 @@ func (i *Inventory) Get(k Key, api ec2client.API, id string) (types.NatGateway, 
 	return s.lookup(id, now, i.fresh)
 }
 
+// Peek returns gateway id of k, as Get does, without asking for k: it
+// starts no listing and does not keep one going.
+func (i *Inventory) Peek(k Key, id string) (types.NatGateway, bool) {
+	now := i.clock.Now()
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	s, ok := i.scopes[k]
+	if !ok {
+		return types.NatGateway{}, false
+	}
+	return s.lookup(id, now, i.fresh)
+}
+
 // Touch records that the provider just changed gateway id of key k: no
 // snapshot taken before now serves it.
 func (i *Inventory) Touch(k Key, id string) {

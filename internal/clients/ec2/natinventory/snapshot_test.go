@@ -135,9 +135,22 @@ func TestChanges(t *testing.T) {
 			next:   byID(gw("nat-a", types.NatGatewayStateAvailable, tags)),
 		},
 		"BecameAvailable": {
-			reason: "A gateway that became available needs nothing.",
+			reason: "A gateway that became available is a change, not an alarming one.",
 			prev:   byID(gw("nat-a", types.NatGatewayStatePending, tags)),
 			next:   byID(gw("nat-a", types.NatGatewayStateAvailable, tags)),
+			want:   []Change{{Owner: owner, ID: "nat-a", State: types.NatGatewayStateAvailable}},
+		},
+		"TagsChanged": {
+			reason: "A gateway whose tags were changed outside Crossplane is a change.",
+			prev:   byID(gw("nat-a", types.NatGatewayStateAvailable, tags)),
+			next:   byID(gw("nat-a", types.NatGatewayStateAvailable, merge(tags, map[string]string{"team": "b"}))),
+			want:   []Change{{Owner: owner, ID: "nat-a", State: types.NatGatewayStateAvailable}},
+		},
+		"AddressChanged": {
+			reason: "A gateway whose secondary address is being disassociated is a change.",
+			prev:   byID(withAddresses(gw("nat-a", types.NatGatewayStateAvailable, tags), types.NatGatewayAddressStatusSucceeded)),
+			next:   byID(withAddresses(gw("nat-a", types.NatGatewayStateAvailable, tags), types.NatGatewayAddressStatusDisassociating)),
+			want:   []Change{{Owner: owner, ID: "nat-a", State: types.NatGatewayStateAvailable}},
 		},
 		"Deleting": {
 			reason: "A gateway deleted outside Crossplane is a change as soon as it is deleting.",
@@ -208,6 +221,31 @@ func TestChanges(t *testing.T) {
 				t.Errorf("\n%s\nchanges(...): -want, +got:\n%s", tc.reason, diff)
 			}
 		})
+	}
+}
+
+// withAddresses gives gw a primary and a secondary address, the latter in
+// status secondary.
+func withAddresses(gw types.NatGateway, secondary types.NatGatewayAddressStatus) types.NatGateway {
+	gw.NatGatewayAddresses = []types.NatGatewayAddress{
+		{AllocationId: aws.String("eipalloc-a"), IsPrimary: aws.Bool(true), Status: types.NatGatewayAddressStatusSucceeded},
+		{AllocationId: aws.String("eipalloc-b"), IsPrimary: aws.Bool(false), Status: secondary},
+	}
+	return gw
+}
+
+func TestChangeAlarming(t *testing.T) {
+	for s, want := range map[types.NatGatewayState]bool{
+		"":                             true,
+		types.NatGatewayStateDeleting:  true,
+		types.NatGatewayStateDeleted:   true,
+		types.NatGatewayStateFailed:    true,
+		types.NatGatewayStatePending:   false,
+		types.NatGatewayStateAvailable: false,
+	} {
+		if got := (Change{State: s}).Alarming(); got != want {
+			t.Errorf("Change{State: %q}.Alarming(): got %t, want %t", s, got, want)
+		}
 	}
 }
 
