@@ -127,6 +127,9 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, o
 			return errors.Wrap(err, "cannot add the NAT gateway inventory to the manager")
 		}
 		conn.inventory = inv
+		if err := registerInventoryMetrics(inv); err != nil {
+			return err
+		}
 		// Gateways the inventory finds deleted, failed or gone are
 		// reconciled at once, whatever the poll interval.
 		b = b.WatchesRawSource(inventorySource(inv))

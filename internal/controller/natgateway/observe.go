@@ -42,6 +42,7 @@ const (
 // stays until EC2 is done.
 func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (managed.ExternalObservation, error) {
 	e.found = nil
+	defer e.trackHealing(cr)
 	deleting := meta.WasDeleted(cr)
 
 	h, err := healing.Get(cr)
