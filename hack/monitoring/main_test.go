@@ -64,7 +64,7 @@ func TestDashboardReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &dashboard.Dashboard{}
+	d := &dashboard.Dashboard{} //nolint:staticcheck // The classic dashboard model, as generated.
 	if err := json.Unmarshal(b, d); err != nil {
 		t.Fatalf("the dashboard does not read back with grafana-foundation-sdk: %v", err)
 	}

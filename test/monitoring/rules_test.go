@@ -29,7 +29,7 @@ func TestRules(t *testing.T) {
 		{"check", "rules", filepath.Join(root, stack.RulesFile)},
 		{"test", "rules", ruleTests},
 	} {
-		out, err := exec.CommandContext(t.Context(), tools.Path(local.BinPromtool), args...).CombinedOutput() //nolint:gosec // our own tool and files
+		out, err := exec.CommandContext(t.Context(), tools.Path(local.BinPromtool), args...).CombinedOutput()
 		t.Logf("promtool %v:\n%s", args, out)
 		if err != nil {
 			t.Errorf("promtool %v: %v", args, err)

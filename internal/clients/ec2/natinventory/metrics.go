@@ -12,9 +12,11 @@ import (
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 )
 
-// Labels of the inventory's metrics: a Key, without its kind, which the
-// providerconfig label's namespace tells.
-var keyLabels = []string{"providerconfig", "region"}
+// keyLabels are the labels of the inventory's metrics, and then extra ones:
+// a Key, without its kind, which the providerconfig label's namespace tells.
+func keyLabels(extra ...string) []string {
+	return append([]string{"providerconfig", "region"}, extra...)
+}
 
 // metrics are what an Inventory counts of its listings. The Inventory is the
 // prometheus.Collector: it also reports, when scraped, how old each key's
@@ -35,27 +37,27 @@ func newMetrics() *metrics {
 		listings: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "egresskit_natinventory_listings_total",
 			Help: "Listings of the NAT gateways of a provider config and region, failed or not.",
-		}, keyLabels),
+		}, keyLabels()),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "egresskit_natinventory_listing_errors_total",
 			Help: "Failed listings of the NAT gateways of a provider config and region, by EC2 error code or NoResponse.",
-		}, append(keyLabels[:len(keyLabels):len(keyLabels)], "code")),
+		}, keyLabels("code")),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "egresskit_natinventory_listing_duration_seconds",
 			Help:    "How long a listing of the NAT gateways of a provider config and region took, every page and budget wait included.",
 			Buckets: prometheus.ExponentialBuckets(0.01, 4, 8),
-		}, keyLabels),
+		}, keyLabels()),
 		gone: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "egresskit_natinventory_gone_gateways",
 			Help:    "Gateways a listing found newly deleting, deleted, failed or vanished, per listing after the first of a provider config and region.",
 			Buckets: []float64{0, 1, 2, 5, 10, 50, 100, 1000},
-		}, keyLabels),
+		}, keyLabels()),
 		age: prometheus.NewDesc("egresskit_natinventory_listing_age_seconds",
 			"Seconds since the latest successful listing of the NAT gateways of a provider config and region began; since the listing of the key started while none succeeded.",
-			keyLabels, nil),
+			keyLabels(), nil),
 		gateways: prometheus.NewDesc("egresskit_natinventory_gateways",
 			"NAT gateways in the latest successful listing of a provider config and region, by state.",
-			append(keyLabels[:len(keyLabels):len(keyLabels)], "state"), nil),
+			keyLabels("state"), nil),
 	}
 }
 
