@@ -17,8 +17,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
 )
 
 func TestRecreationsRegistered(t *testing.T) {
@@ -131,5 +133,41 @@ egresskit_natgateway_awaiting_replacement_max_seconds{namespace="team-b"} 15
 	problems, err := testutil.CollectAndLint(m)
 	if err != nil || len(problems) > 0 {
 		t.Errorf("The healing metrics follow Prometheus's naming conventions: %v %v", problems, err)
+	}
+}
+
+// waiting returns what the healing metrics hold of the NATGateway uid.
+func waiting(uid ktypes.UID) (healingWait, bool) {
+	healingTotal.mu.Lock()
+	defer healingTotal.mu.Unlock()
+	h, ok := healingTotal.gone[uid]
+	if !ok {
+		return healingWait{}, false
+	}
+	return *h, true
+}
+
+func TestSimulatorTracksHealing(t *testing.T) {
+	// Every simulator test's NATGateway has testUID: forget what the others
+	// left waiting.
+	healingTotal.forget(testUID)
+	env := newSimEnv(t, ec2sim.Durations{Retention: time.Hour})
+	first := env.ready()
+	if h, ok := waiting(testUID); ok {
+		t.Fatalf("a NATGateway Ready with its first gateway is not waiting for a replacement; got %+v", h)
+	}
+	if err := env.sim.DeleteNatGateway(env.ctx, first, true); err != nil {
+		t.Fatalf("sim.DeleteNatGateway(...): %v", err)
+	}
+	env.advance(time.Minute)
+	second := meta.GetExternalName(env.reconcile())
+
+	h, ok := waiting(testUID)
+	if !ok || h.id != first || h.newID != second || h.reason != v1alpha1.FoundStateDeleted || h.namespace != "default" {
+		t.Fatalf("after the reconcile that replaced %s with %s: want it waiting for %s, found deleted, got %+v (%t)", first, second, second, h, ok)
+	}
+	env.ready()
+	if h, ok := waiting(testUID); ok {
+		t.Errorf("once the replacement is available the NATGateway waits no longer; got %+v", h)
 	}
 }
