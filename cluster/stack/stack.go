@@ -58,6 +58,9 @@ type Options struct {
 
 	// Metrics serves the provider's metrics on a free port.
 	Metrics bool
+
+	// ProviderArgs are further provider flags.
+	ProviderArgs []string
 }
 
 // A Stack is a control plane with the provider's CRDs, an ec2sim and the
@@ -142,6 +145,7 @@ func (s *Stack) start(ctx context.Context, o Options) error {
 		NATInventoryInterval: o.NATInventoryInterval,
 		Debug:                o.Debug,
 		Metrics:              o.Metrics,
+		Args:                 o.ProviderArgs,
 		LogDir:               s.logDir(),
 	}); err != nil {
 		return err
