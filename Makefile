@@ -71,5 +71,5 @@ run: ## Run the provider out of cluster against the current kubeconfig.
 
 .PHONY: demo
 demo: ## Show a NAT gateway healed after an out-of-band deletion, on a local control plane.
-	cluster/tools/build.sh kube
+	cluster/tools/build.sh kube prometheus
 	$(GO) run ./cluster/demo
