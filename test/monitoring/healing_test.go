@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,6 +146,8 @@ func TestPrometheusSeesHealing(t *testing.T) {
 		t.Errorf("NATGateways awaiting a replacement after the healing: %v (%v), want 0", v, err)
 	}
 
+	checkDocumented(ctx, t, prom)
+
 	// The credentials alert fires a minute after the first AuthFailure.
 	waitAlert(ctx, t, prom, alertCredentials, map[string]string{"providerconfig": bad + "/" + stack.ProviderConfigName, "code": "AuthFailure"}, "firing")
 	t.Logf("alert %s firing for provider config %s/%s, %.0fs after its ElasticIP was created", alertCredentials, bad, stack.ProviderConfigName, time.Since(credentialsAlertSince).Seconds())
@@ -214,6 +218,38 @@ func readyGateway(ctx context.Context, t *testing.T, s *stack.Stack, ns string) 
 		t.Fatal(err)
 	}
 	return gw, c
+}
+
+// checkDocumented wants every metric of the provider's own, and of
+// crossplane-runtime's managed resources, that Prometheus scraped to be
+// described in docs/metrics.md.
+func checkDocumented(ctx context.Context, t *testing.T, prom *stack.Prometheus) {
+	t.Helper()
+	root, err := local.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile(filepath.Join(root, "docs", "metrics.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _, err := prom.API.LabelValues(ctx, "__name__", []string{`{job="provider",__name__=~"egresskit_.+|crossplane_managed_.+"}`}, time.Now().Add(-time.Hour), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := 0
+	for _, n := range names {
+		m := string(n)
+		for _, suffix := range []string{"_bucket", "_sum", "_count"} {
+			m = strings.TrimSuffix(m, suffix)
+		}
+		if !strings.Contains(string(doc), "`"+m+"`") {
+			t.Errorf("the provider serves %s, which docs/metrics.md does not describe", n)
+			continue
+		}
+		documented++
+	}
+	t.Logf("the provider served %d series names of egresskit and crossplane-runtime's managed resources, each described in docs/metrics.md", documented)
 }
 
 // waitAlert waits until the alert name whose labels include match is in
