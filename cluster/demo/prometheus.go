@@ -61,6 +61,7 @@ func (d *demo) showPrometheus(ctx context.Context) error {
 	}
 	for _, q := range []struct{ expr, what string }{
 		{`egresskit_natgateway_recreations_total{reason="deleted"}`, "NAT gateways recreated after a deletion"},
+		{`egresskit_natgateway_healing_detection_seconds_sum{reason="deleted"}`, "seconds from EC2's deleteTime to the deletion noticed"},
 		{`egresskit_natgateway_healing_request_seconds_sum{reason="deleted"}`, "seconds from the deletion noticed to the new gateway requested"},
 		{`egresskit_natgateway_healing_available_seconds_sum{reason="deleted"}`, "seconds from the deletion noticed to the new gateway available"},
 		{`max_over_time(egresskit_natinventory_listing_age_seconds[5m])`, "seconds, the oldest the NAT gateway listing got: it bounds how late a deletion is noticed"},

@@ -130,6 +130,15 @@ func TestPrometheusSeesHealing(t *testing.T) {
 	recreations := waitProm(ctx, t, prom, "the recreation counted", `egresskit_natgateway_recreations_total{reason="deleted"}`, 1)
 	healed := waitProm(ctx, t, prom, "the healing timed", `egresskit_natgateway_healing_available_seconds_count{reason="deleted"}`, 1)
 	requested := waitProm(ctx, t, prom, "the replacement request timed", `egresskit_natgateway_healing_request_seconds_count{reason="deleted"}`, 1)
+	waitProm(ctx, t, prom, "the detection timed", `egresskit_natgateway_healing_detection_seconds_count{reason="deleted"}`, 1)
+	detected, err := prom.Scalar(ctx, `egresskit_natgateway_healing_detection_seconds_sum{reason="deleted"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The inventory lists every few seconds and sends what changed at once.
+	if limit := (inventory + 5*time.Second).Seconds(); detected > limit {
+		t.Errorf("the deletion was noticed %.1fs after EC2's deleteTime as Prometheus saw it, want within %.0fs", detected, limit)
+	}
 	took, err := prom.Scalar(ctx, `egresskit_natgateway_healing_available_seconds_sum{reason="deleted"}`)
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +149,7 @@ func TestPrometheusSeesHealing(t *testing.T) {
 	if took < pending.Seconds() || took > healedAt.Sub(start).Seconds() {
 		t.Errorf("healing took %.1fs as Prometheus saw it; want between ec2sim's pending %s and %.1fs, when the test saw it Ready", took, pending, healedAt.Sub(start).Seconds())
 	}
-	t.Logf("Prometheus saw: recreations %v, healing timed %v time(s) (request timed %v), the last in %.1fs", recreations, healed, requested, took)
+	t.Logf("Prometheus saw: recreations %v, healing timed %v time(s) (request timed %v), the last in %.1fs; detected %.1fs after EC2's deleteTime", recreations, healed, requested, took, detected)
 	waitAlert(ctx, t, prom, alertReplaced, map[string]string{"reason": "deleted"}, "firing")
 	if v, err := prom.Scalar(ctx, `sum(egresskit_natgateway_awaiting_replacement) or vector(0)`); err != nil || v != 0 {
 		t.Errorf("NATGateways awaiting a replacement after the healing: %v (%v), want 0", v, err)

@@ -73,6 +73,7 @@ func healingBuckets() []float64 {
 // memory: a NATGateway that a restarted provider finds waiting is timed from
 // its first observation after the restart.
 type healingMetrics struct {
+	detected  *prometheus.HistogramVec
 	requested *prometheus.HistogramVec
 	available *prometheus.HistogramVec
 	waiting   *prometheus.Desc
@@ -100,6 +101,11 @@ var _ prometheus.Collector = &healingMetrics{}
 
 func newHealingMetrics() *healingMetrics {
 	return &healingMetrics{
+		detected: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "egresskit_natgateway_healing_detection_seconds",
+			Help:    "Seconds from the deletion EC2 reports (deleteTime) of a NAT gateway found deleted to the first observation that found it so.",
+			Buckets: healingBuckets(),
+		}, []string{"reason"}),
 		requested: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "egresskit_natgateway_healing_request_seconds",
 			Help:    "Seconds from the first observation that found a NAT gateway gone to the creation of its replacement, by the state it was found in.",
@@ -136,9 +142,10 @@ func (e *external) trackHealing(cr *v1alpha1.NATGateway) {
 	}
 }
 
-// foundGone records that gateway id of cr was found gone at now. A
-// NATGateway already waiting keeps its start when id is the gateway it
-// waits for or its replacement: healing ends with a gateway available.
+// foundGone records that gateway id of cr was found gone at now, and, for a
+// gateway found deleted, how long after EC2 deleted it. A NATGateway already
+// waiting keeps its start when id is the gateway it waits for or its
+// replacement: healing ends with a gateway available.
 func (m *healingMetrics) foundGone(cr *v1alpha1.NATGateway, id, reason string, now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -146,6 +153,12 @@ func (m *healingMetrics) foundGone(cr *v1alpha1.NATGateway, id, reason string, n
 		return
 	}
 	m.gone[cr.GetUID()] = &healingWait{namespace: cr.GetNamespace(), id: id, reason: reason, since: now}
+	obs := cr.Status.AtProvider
+	if reason == v1alpha1.FoundStateDeleted && obs.DeleteTime != nil && aws.ToString(obs.NATGatewayID) == id {
+		// EC2's clock is not ours: a deletion seemingly in the future was
+		// noticed at once.
+		m.detected.WithLabelValues(reason).Observe(max(0, now.Sub(obs.DeleteTime.Time).Seconds()))
+	}
 }
 
 // replaced records that cr's gateway previous, found gone for reason, was
@@ -186,6 +199,7 @@ func (m *healingMetrics) forget(uid ktypes.UID) {
 
 // Describe implements prometheus.Collector.
 func (m *healingMetrics) Describe(ch chan<- *prometheus.Desc) {
+	m.detected.Describe(ch)
 	m.requested.Describe(ch)
 	m.available.Describe(ch)
 	ch <- m.waiting
@@ -194,6 +208,7 @@ func (m *healingMetrics) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect implements prometheus.Collector.
 func (m *healingMetrics) Collect(ch chan<- prometheus.Metric) {
+	m.detected.Collect(ch)
 	m.requested.Collect(ch)
 	m.available.Collect(ch)
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -62,6 +63,8 @@ func TestHealingMetrics(t *testing.T) {
 		return &v1alpha1.NATGateway{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: ktypes.UID("uid-" + name)}}
 	}
 	a, b, c := gw("team-a", "a"), gw("team-a", "b"), gw("team-b", "c")
+	// EC2 deleted a's gateway four seconds before it was found so.
+	a.Status.AtProvider = v1alpha1.NATGatewayObservation{NATGatewayID: aws.String("nat-a1"), DeleteTime: &metav1.Time{Time: t0.Add(-4 * time.Second)}}
 
 	// a: found deleted, again five seconds later, replaced three seconds
 	// after that, and its replacement available after forty seconds.
@@ -109,7 +112,7 @@ egresskit_natgateway_awaiting_replacement_max_seconds{namespace="team-b"} 15
 	for _, h := range []struct {
 		name string
 		vec  *prometheus.HistogramVec
-	}{{"request", m.requested}, {"available", m.available}} {
+	}{{"detection", m.detected}, {"request", m.requested}, {"available", m.available}} {
 		for _, r := range []string{v1alpha1.FoundStateDeleted, v1alpha1.FoundStateFailed} {
 			pb := &dto.Metric{}
 			if err := h.vec.WithLabelValues(r).(prometheus.Histogram).Write(pb); err != nil {
@@ -119,6 +122,9 @@ egresskit_natgateway_awaiting_replacement_max_seconds{namespace="team-b"} 15
 		}
 	}
 	wantSums := map[string]sums{
+		// Only a was found deleted, with EC2's deleteTime.
+		"detection/deleted": {Count: 1, Sum: 4},
+		"detection/failed":  {},
 		// a was replaced 8s after it was first found gone; b 2s after.
 		"request/deleted": {Count: 1, Sum: 8},
 		"request/failed":  {Count: 1, Sum: 2},
