@@ -70,7 +70,10 @@ type demo struct {
 func run(ctx context.Context, out io.Writer, cfg config) (err error) {
 	d := &demo{out: out, cfg: cfg, seen: map[string]bool{}}
 	d.stepf("Starting a local control plane (etcd, kube-apiserver, kube-controller-manager), ec2sim and the provider")
-	d.s, err = stack.Start(ctx, stack.Options{Progress: indent{out}, Durations: cfg.durations, Poll: cfg.poll, NATInventoryInterval: cfg.inventory, Metrics: true})
+	d.s, err = stack.Start(ctx, stack.Options{Progress: indent{out}, Durations: cfg.durations, Poll: cfg.poll, NATInventoryInterval: cfg.inventory, Metrics: true,
+		// State metrics as often as Prometheus scrapes, so the not-Ready
+		// alert follows the healing closely.
+		ProviderArgs: []string{"--poll-state-metric=" + scrapeInterval.String()}})
 	if err != nil {
 		return err
 	}
