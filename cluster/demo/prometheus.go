@@ -91,6 +91,6 @@ func (d *demo) showPrometheus(ctx context.Context) error {
 		}
 		d.sayf("alert %-40s %s", a, st)
 	}
-	d.sayf("%s was pending while the gateway healed: it fires after 10 minutes not Ready; docs/runbook.md says what each alert means", alertNotReady)
+	d.sayf("%s is pending while a NATGateway is not Ready and fires after 10 minutes; docs/runbook.md says what each alert means", alertNotReady)
 	return nil
 }
