@@ -19,8 +19,8 @@ help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_.-]+:.*##/ {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2} /^##@/ {printf "\n%s\n", substr($$0, 5)}' $(MAKEFILE_LIST)
 
 .PHONY: generate
-generate: ## Generate deepcopy and managed-resource methods, resolvers and CRDs.
-	$(GO) generate ./apis/... ./internal/function/input/...
+generate: ## Generate deepcopy and managed-resource methods, resolvers, CRDs and the monitoring examples.
+	$(GO) generate ./apis/... ./internal/function/input/... ./hack/...
 	$(GO) mod tidy
 
 .PHONY: check-diff
@@ -79,5 +79,5 @@ run: ## Run the provider out of cluster against the current kubeconfig.
 
 .PHONY: demo
 demo: ## Show a NAT gateway healed after an out-of-band deletion, on a local control plane.
-	cluster/tools/build.sh kube
+	cluster/tools/build.sh kube prometheus
 	$(GO) run ./cluster/demo

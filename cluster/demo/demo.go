@@ -63,17 +63,24 @@ type demo struct {
 	gw    *v1alpha1.NATGateway
 	table *printer
 	seen  map[string]bool // events printed, by reason and message
+	prom  *stack.Prometheus
 }
 
 // run tells the story on out and stops everything it started.
 func run(ctx context.Context, out io.Writer, cfg config) (err error) {
 	d := &demo{out: out, cfg: cfg, seen: map[string]bool{}}
 	d.stepf("Starting a local control plane (etcd, kube-apiserver, kube-controller-manager), ec2sim and the provider")
-	d.s, err = stack.Start(ctx, stack.Options{Progress: indent{out}, Durations: cfg.durations, Poll: cfg.poll, NATInventoryInterval: cfg.inventory})
+	d.s, err = stack.Start(ctx, stack.Options{Progress: indent{out}, Durations: cfg.durations, Poll: cfg.poll, NATInventoryInterval: cfg.inventory, Metrics: true,
+		// State metrics as often as Prometheus scrapes, so the not-Ready
+		// alert follows the healing closely.
+		ProviderArgs: []string{"--poll-state-metric=" + scrapeInterval.String()}})
 	if err != nil {
 		return err
 	}
 	defer func() {
+		if d.prom != nil {
+			err = errors.Join(err, d.prom.Process.Stop())
+		}
 		if d.s != nil {
 			err = errors.Join(err, d.s.Stop())
 		}
@@ -83,7 +90,7 @@ func run(ctx context.Context, out io.Writer, cfg config) (err error) {
 	d.sayf("provider: --poll %s, --nat-inventory-interval %s: it lists the account's NAT gateways every %s, so a gateway deleted out of band is noticed within %s",
 		cfg.poll, cfg.inventory, cfg.inventory, cfg.inventory)
 
-	for _, fn := range []func(context.Context) error{d.apply, d.waitReady, d.deleteOutOfBand, d.cleanup} {
+	for _, fn := range []func(context.Context) error{d.startPrometheus, d.apply, d.waitReady, d.deleteOutOfBand, d.showPrometheus, d.cleanup} {
 		if err := fn(ctx); err != nil {
 			if d.gw != nil {
 				fmt.Fprintf(out, "\n%s", d.s.Describe(context.WithoutCancel(ctx), d.gw)) //nolint:errcheck // diagnostics are best effort
@@ -91,10 +98,10 @@ func run(ctx context.Context, out io.Writer, cfg config) (err error) {
 			return err
 		}
 	}
-	d.stepf("Stopping the provider, ec2sim and the control plane")
-	s := d.s
-	d.s = nil
-	if err := s.Stop(); err != nil {
+	d.stepf("Stopping Prometheus, the provider, ec2sim and the control plane")
+	p, s := d.prom, d.s
+	d.prom, d.s = nil, nil
+	if err := errors.Join(p.Process.Stop(), s.Stop()); err != nil {
 		return err
 	}
 	d.stepf("Done: the NAT gateway was deleted behind Crossplane's back and came back by itself")

@@ -85,4 +85,14 @@ func TestRun(t *testing.T) {
 			t.Errorf("the demo did not say %q", want)
 		}
 	}
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`egresskit_natgateway_recreations_total\{reason="deleted"\}\s+1\.0\s`),
+		regexp.MustCompile(`egresskit_natgateway_healing_available_seconds_sum\{reason="deleted"\}\s+[1-9]`),
+		regexp.MustCompile(`alert ` + alertReplaced + `\s+firing`),
+		regexp.MustCompile(`alert ` + alertNotReady + `\s+inactive`),
+	} {
+		if !want.MatchString(out.String()) {
+			t.Errorf("the demo did not print the healing as Prometheus saw it: no line matches %s", want)
+		}
+	}
 }

@@ -25,6 +25,8 @@ const (
 	ToolsCrossplane = "crossplane"
 	// ToolsCrank is crank, the `crossplane render` CLI.
 	ToolsCrank = "crank"
+	// ToolsPrometheus is the Prometheus server and promtool.
+	ToolsPrometheus = "prometheus"
 )
 
 // Environment variables that point FindTools at prebuilt tools.
@@ -50,6 +52,8 @@ const (
 	BinControllerManager = "kube-controller-manager"
 	BinCrossplane        = "crossplane"
 	BinCrank             = "crank"
+	BinPrometheus        = "prometheus"
+	BinPromtool          = "promtool"
 )
 
 // groupBinaries returns the binaries of a tools group, and false for an
@@ -62,6 +66,8 @@ func groupBinaries(group string) ([]string, bool) {
 		return []string{BinCrossplane}, true
 	case ToolsCrank:
 		return []string{BinCrank}, true
+	case ToolsPrometheus:
+		return []string{BinPrometheus, BinPromtool}, true
 	}
 	return nil, false
 }
@@ -111,7 +117,7 @@ var built struct {
 }
 
 // FindTools returns the tools of the given groups (ToolsKube,
-// ToolsCrossplane, ToolsCrank).
+// ToolsCrossplane, ToolsCrank, ToolsPrometheus).
 //
 // With EGRESSKIT_TOOLS_BIN set it only checks that directory. Otherwise it
 // runs cluster/tools/build.sh for the groups in the repository that holds
@@ -121,7 +127,7 @@ var built struct {
 func FindTools(ctx context.Context, progress io.Writer, groups ...string) (Tools, error) {
 	for _, g := range groups {
 		if _, ok := groupBinaries(g); !ok {
-			return Tools{}, errors.Errorf("cannot find tools: unknown group %q (want %s, %s or %s)", g, ToolsKube, ToolsCrossplane, ToolsCrank)
+			return Tools{}, errors.Errorf("cannot find tools: unknown group %q (want %s, %s, %s or %s)", g, ToolsKube, ToolsCrossplane, ToolsCrank, ToolsPrometheus)
 		}
 	}
 

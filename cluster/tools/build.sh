@@ -9,11 +9,12 @@
 #   .cache/tools/bin/<tool>               stable links to the current builds
 #   .cache/tools/crossplane-crds          stable link to Crossplane's CRDs
 #
-# Usage: cluster/tools/build.sh [kube|crossplane|crank|all]...  (default: all)
+# Usage: cluster/tools/build.sh [kube|crossplane|crank|prometheus|all]...  (default: all)
 #
 #   kube        etcd, kube-apiserver, kube-controller-manager
 #   crossplane  crossplane (core) and its CRDs
 #   crank       crank (`crossplane render`, `crank beta validate`)
+#   prometheus  prometheus (server) and promtool
 #
 # A group is built only when its hash changed, so a second run is instant.
 # Progress goes to stderr; the bin directory is printed on stdout.
@@ -44,6 +45,7 @@ KUBE=$(pin kube k8s.io/kubernetes)
 ETCD=$(pin etcd go.etcd.io/etcd/server/v3)
 XP=$(pin crossplane github.com/crossplane/crossplane/v2)
 CRANK=$(pin crank github.com/crossplane/crossplane/v2)
+PROM=$(pin prometheus github.com/prometheus/prometheus)
 GOENV=$(go env GOVERSION GOOS GOARCH | tr '\n' ' ')
 
 # recipe prints, for a group, one line per binary:
@@ -71,7 +73,24 @@ recipe() {
 		echo "crank ${CRANK} crank github.com/crossplane/crossplane/v2/cmd/crank -s -w" \
 			"-X github.com/crossplane/crossplane/v2/internal/version.version=${CRANK}"
 		;;
-	*) die "unknown group $1 (want kube, crossplane, crank or all)" ;;
+	prometheus)
+		# The module's version v0.3<minor>.<patch> is Prometheus 3.<minor>.<patch>.
+		local v=${PROM#v0.3} x="" p=github.com/prometheus/common/version
+		x+=" -X ${p}.Version=3.${v} -X ${p}.Branch=release-3.${v%.*} -X ${p}.Revision=${PROM}"
+		echo "prometheus ${PROM} prometheus github.com/prometheus/prometheus/cmd/prometheus -s -w${x}"
+		echo "promtool ${PROM} prometheus github.com/prometheus/prometheus/cmd/promtool -s -w${x}"
+		;;
+	*) die "unknown group $1 (want kube, crossplane, crank, prometheus or all)" ;;
+	esac
+}
+
+# tags prints a group's build tags. The Prometheus tools are built without
+# service discovery (the tests scrape static targets) and without the web UI's
+# compiled-in assets (an npm build the module does not ship): the HTTP API,
+# the rule engine and promtool are whole.
+tags() {
+	case $1 in
+	prometheus) echo remove_all_sd ;;
 	esac
 }
 
@@ -87,6 +106,7 @@ hash_of() {
 	{
 		echo "${GOENV}"
 		recipe "$1"
+		tags "$1"
 		for m in $(modules "$1"); do
 			cat "${here}/${m}/go.mod" "${here}/${m}/go.sum"
 		done
@@ -120,8 +140,8 @@ build_group() {
 		while read -r name version module pkg ldflags; do
 			log "building ${name} ${version} (first build takes several minutes on 2 cores)..."
 			start=$(date +%s)
-			(cd "${here}/${module}" && go build -mod=readonly -trimpath -ldflags="${ldflags}" \
-				-o "${tmp}/bin/${name}" "${pkg}") || die "cannot build ${name}"
+			(cd "${here}/${module}" && go build -mod=readonly -trimpath -tags="$(tags "${group}")" \
+				-ldflags="${ldflags}" -o "${tmp}/bin/${name}" "${pkg}") || die "cannot build ${name}"
 			log "built ${name} in $(elapsed "${start}")"
 		done < <(recipe "${group}")
 
@@ -158,7 +178,7 @@ build_group() {
 groups=("$@")
 [[ ${#groups[@]} -gt 0 ]] || groups=(all)
 if [[ ${groups[*]} == *all* ]]; then
-	groups=(kube crossplane crank)
+	groups=(kube crossplane crank prometheus)
 fi
 for g in "${groups[@]}"; do
 	recipe "${g}" >/dev/null

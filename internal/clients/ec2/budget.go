@@ -141,9 +141,9 @@ func NewBudget(fraction float64, opts ...BudgetOption) (*Budget, error) {
 		buckets:  map[bucketKey]*rate.Limiter{},
 		waits: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "egresskit_ec2_api_budget_wait_seconds",
-			Help:    "How long EC2 requests that found their bucket of the --ec2-api-budget empty waited for a token, by EC2 request token bucket.",
+			Help:    "How long EC2 requests that found their bucket of the --ec2-api-budget empty waited for a token, by EC2 request token bucket and region.",
 			Buckets: prometheus.ExponentialBuckets(0.05, 4, 7),
-		}, []string{"bucket"}),
+		}, []string{"bucket", "region"}),
 	}
 	for _, o := range opts {
 		o(b)
@@ -185,7 +185,7 @@ func (b *Budget) Wait(ctx context.Context, account, region, operation string) er
 		r.CancelAt(b.clock.Now())
 		return errors.Wrapf(err, "cannot wait %s for the EC2 %s budget", d, bk.Name)
 	}
-	b.waits.WithLabelValues(bk.Name).Observe(d.Seconds())
+	b.waits.WithLabelValues(bk.Name, region).Observe(d.Seconds())
 	return nil
 }
 

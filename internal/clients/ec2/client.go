@@ -288,7 +288,7 @@ func (f *factory) build(ctx context.Context, c *Config, region string, src sourc
 		}
 		o.APIOptions = append(o.APIOptions, f.budget.APIOption(src.account, region))
 		if f.metrics != nil {
-			o.APIOptions = append(o.APIOptions, f.metrics.APIOption())
+			o.APIOptions = append(o.APIOptions, f.metrics.APIOption(ProviderConfigLabel(c.Namespace, c.Name), region))
 		}
 	})), scope), nil
 }

@@ -22,6 +22,17 @@ const (
 	CodeNoResponse = "NoResponse"
 )
 
+// ProviderConfigLabel is the value of the providerconfig label of the
+// provider's metrics for a provider configuration: its name, prefixed with
+// its namespace for a ProviderConfig. A provider configuration stands for an
+// AWS account in metrics: credentials never become labels.
+func ProviderConfigLabel(namespace, name string) string {
+	if namespace == "" {
+		return name
+	}
+	return namespace + "/" + name
+}
+
 // Metrics counts the provider's EC2 requests. It is a prometheus.Collector:
 // register it once, on controller-runtime's metrics.Registry.
 type Metrics struct {
@@ -35,8 +46,8 @@ func NewMetrics() *Metrics {
 	return &Metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "egresskit_ec2_api_requests_total",
-			Help: "EC2 API requests sent by the provider, each retry counted, by operation and result: OK, an EC2 error code, or NoResponse.",
-		}, []string{"operation", "code"}),
+			Help: "EC2 API requests sent by the provider, each retry counted, by provider config, region, operation and result: OK, an EC2 error code, or NoResponse.",
+		}, []string{"providerconfig", "region", "operation", "code"}),
 	}
 }
 
@@ -50,21 +61,27 @@ func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 	m.requests.Collect(ch)
 }
 
-// Requests returns the counter of operation with code, for tests and
+// Requests returns the counter of operation with code sent with
+// providerConfig (a ProviderConfigLabel) in region, for tests and
 // diagnostics.
-func (m *Metrics) Requests(operation, code string) prometheus.Counter {
-	return m.requests.WithLabelValues(operation, code)
+func (m *Metrics) Requests(providerConfig, region, operation, code string) prometheus.Counter {
+	return m.requests.WithLabelValues(providerConfig, region, operation, code)
 }
 
 // metricsMiddlewareID names the metrics middleware in an SDK stack.
 const metricsMiddlewareID = "egresskit.io/EC2APIMetrics"
 
 // APIOption returns an SDK client API option that counts every request
-// attempt once it is let through by the budget.
-func (m *Metrics) APIOption() func(*middleware.Stack) error {
+// attempt of a client of providerConfig (a ProviderConfigLabel) in region
+// once it is let through by the budget.
+func (m *Metrics) APIOption(providerConfig, region string) func(*middleware.Stack) error {
 	mw := middleware.FinalizeMiddlewareFunc(metricsMiddlewareID, func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 		out, md, err := next.HandleFinalize(ctx, in)
-		m.requests.WithLabelValues(awsmiddleware.GetOperationName(ctx), resultCode(err)).Inc()
+		r := awsmiddleware.GetRegion(ctx)
+		if r == "" {
+			r = region
+		}
+		m.requests.WithLabelValues(providerConfig, r, awsmiddleware.GetOperationName(ctx), resultCode(err)).Inc()
 		return out, md, err
 	})
 	return func(s *middleware.Stack) error {

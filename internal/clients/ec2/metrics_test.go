@@ -112,6 +112,9 @@ func TestMetrics(t *testing.T) {
 					for _, l := range mt.GetLabel() {
 						labels[l.GetName()] = l.GetValue()
 					}
+					if labels["providerconfig"] != "team/aws" || labels["region"] != "eu-west-1" {
+						t.Errorf("\n%s\nrequests counted for provider config %q in region %q, want team/aws in eu-west-1", tc.reason, labels["providerconfig"], labels["region"])
+					}
 					got[[2]string{labels["operation"], labels["code"]}] = mt.GetCounter().GetValue()
 				}
 			}
@@ -124,13 +127,13 @@ func TestMetrics(t *testing.T) {
 
 func TestMetricsExposition(t *testing.T) {
 	m := NewMetrics()
-	m.Requests("CreateNatGateway", CodeOK).Add(2)
+	m.Requests(ProviderConfigLabel("team-a", "default"), "eu-west-1", "CreateNatGateway", CodeOK).Add(2)
 	want := `
-# HELP egresskit_ec2_api_requests_total EC2 API requests sent by the provider, each retry counted, by operation and result: OK, an EC2 error code, or NoResponse.
+# HELP egresskit_ec2_api_requests_total EC2 API requests sent by the provider, each retry counted, by provider config, region, operation and result: OK, an EC2 error code, or NoResponse.
 # TYPE egresskit_ec2_api_requests_total counter
-egresskit_ec2_api_requests_total{code="OK",operation="CreateNatGateway"} 2
+egresskit_ec2_api_requests_total{code="OK",operation="CreateNatGateway",providerconfig="team-a/default",region="eu-west-1"} 2
 `
 	if err := testutil.CollectAndCompare(m, strings.NewReader(want)); err != nil {
-		t.Errorf("The counter is exposed by name with operation and code labels: %v", err)
+		t.Errorf("The counter is exposed by name with provider config, region, operation and code labels: %v", err)
 	}
 }

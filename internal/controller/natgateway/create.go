@@ -69,6 +69,7 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.NATGateway) (managed
 		return managed.ExternalCreation{}, err
 	}
 	e.recreations.WithLabelValues(state).Inc()
+	healingTotal.replaced(cr, previous, id, state, e.now())
 	e.record.Event(cr, event.Normal(reasonRecreated, fmt.Sprintf("Recreated NAT gateway %s (found %s) as %s", previous, state, id)))
 	return managed.ExternalCreation{AdditionalDetails: managed.AdditionalDetails{
 		"previousId": previous,

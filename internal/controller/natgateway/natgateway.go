@@ -117,6 +117,9 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, o
 			return errors.Wrap(err, "cannot add the NAT gateway inventory to the manager")
 		}
 		conn.inventory = inv
+		if err := registerInventoryMetrics(inv); err != nil {
+			return err
+		}
 	}
 	ropts := reconcilerOptions(mgr.GetClient(), o, conn, recorder, s)
 

@@ -52,6 +52,7 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (manage
 // observe reports on the gateway named by the external name.
 func (e *external) observe(ctx context.Context, cr *v1alpha1.NATGateway) (managed.ExternalObservation, error) {
 	e.found = nil
+	defer e.trackHealing(cr)
 	deleting := meta.WasDeleted(cr)
 
 	h, err := healing.Get(cr)

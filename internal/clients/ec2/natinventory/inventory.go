@@ -38,6 +38,7 @@ type Inventory struct {
 	clock    clock.WithTicker
 	log      logging.Logger
 	events   chan event.TypedGenericEvent[Change]
+	metrics  *metrics
 
 	mu sync.Mutex
 	// ctx is the context of Start, which ends every listing; nil until
@@ -55,6 +56,9 @@ type scope struct {
 
 	// used is when the key was last asked for.
 	used time.Time
+
+	// since is when the key was first asked for.
+	since time.Time
 
 	// snap is the latest successful listing; nil until there is one.
 	snap *snapshot
@@ -102,6 +106,7 @@ func New(interval time.Duration, opts ...Option) (*Inventory, error) {
 		clock:    clock.RealClock{},
 		log:      logging.NewNopLogger(),
 		events:   make(chan event.TypedGenericEvent[Change]),
+		metrics:  newMetrics(),
 		scopes:   map[Key]*scope{},
 	}
 	for _, o := range opts {
@@ -159,7 +164,7 @@ func (i *Inventory) Get(k Key, api ec2client.API, id string) (types.NatGateway, 
 	}
 	s, ok := i.scopes[k]
 	if !ok {
-		s = &scope{touched: map[string]time.Time{}}
+		s = &scope{touched: map[string]time.Time{}, since: now}
 		i.scopes[k] = s
 		i.wg.Add(1)
 		go i.run(i.ctx, k, s)
@@ -248,6 +253,7 @@ func (i *Inventory) refresh(ctx context.Context, k Key, s *scope) {
 	lctx, cancel := context.WithTimeout(ctx, i.timeout)
 	gws, err := list(lctx, api, k)
 	cancel()
+	i.metrics.listed(k, i.clock.Since(taken), err)
 	if err != nil {
 		i.mu.Lock()
 		s.stale = true
@@ -259,6 +265,7 @@ func (i *Inventory) refresh(ctx context.Context, k Key, s *scope) {
 	var cs []Change
 	if prev != nil {
 		cs = changes(prev.gateways, gws)
+		i.metrics.changed(k, len(cs))
 	}
 	i.mu.Lock()
 	s.snap = &snapshot{taken: taken, gateways: gws}
