@@ -267,6 +267,9 @@ func (s *Server) Reset(_ context.Context) error {
 	s.throttle.set(ThrottleConfig{Enabled: !s.opts.DisableThrottling, Buckets: s.opts.Buckets})
 	s.clock.SetSpeed(s.opts.ClockSpeed)
 	s.calls.reset()
+	if err := s.resetIAM(); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.regions = map[regionKey]*regionState{}
