@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
 
 // renewMiddlewareID names the middleware that renews expired sessions.
@@ -27,7 +29,7 @@ func (s *credentialSet) renewOption() func(*middleware.Stack) error {
 		used, _ := s.provider.Retrieve(ctx)
 		out, md, err := next.HandleFinalize(ctx, in)
 		if err == nil || !IsErrorCode(err, CodeRequestExpired, CodeAuthFailure, CodeExpiredToken, CodeInvalidClientTokenID) {
-			return out, md, err
+			return out, md, explained(err)
 		}
 		s.invalidate(ctx, used.AccessKeyID)
 		if r, ok := in.Request.(*smithyhttp.Request); ok {
@@ -35,7 +37,8 @@ func (s *credentialSet) renewOption() func(*middleware.Stack) error {
 				return out, md, err
 			}
 		}
-		return next.HandleFinalize(ctx, in)
+		out, md, err = next.HandleFinalize(ctx, in)
+		return out, md, explained(err)
 	})
 	return func(st *middleware.Stack) error {
 		if _, ok := st.Finalize.Get("Retry"); ok {
@@ -43,4 +46,14 @@ func (s *credentialSet) renewOption() func(*middleware.Stack) error {
 		}
 		return st.Finalize.Add(m, middleware.Before)
 	}
+}
+
+// explained returns the sentence that says why a session could not be
+// renewed in place of the SDK's chain of wrapped errors, or err.
+func explained(err error) error {
+	var ce *credentialsError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	return err
 }
