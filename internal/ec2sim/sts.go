@@ -7,9 +7,11 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -104,14 +106,15 @@ func (s *Server) authenticateSTS(r *http.Request, body []byte) (caller, *APIErro
 type stsResponse struct {
 	XMLName   xml.Name
 	Xmlns     string `xml:"xmlns,attr"`
-	Result    any
+	Result    any    `xml:"Result"`
 	RequestID string `xml:"ResponseMetadata>RequestId"`
 }
 
 func encodeSTS(action string, result any, requestID string) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
-	out, err := xml.Marshal(stsResponse{XMLName: xml.Name{Local: action + "Response"}, Xmlns: STSNamespace, Result: result, RequestID: requestID})
+	out, err := xml.Marshal(stsResponse{ //nolint:musttag // XMLName names the element; the result names its own.
+		XMLName: xml.Name{Local: action + "Response"}, Xmlns: STSNamespace, Result: result, RequestID: requestID})
 	if err != nil {
 		return nil, err
 	}
@@ -185,8 +188,8 @@ func (s *Server) sessionResult(action string, ss *session) assumeRoleResult {
 	}
 }
 
-var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)   //nolint:gochecknoglobals // A fixed pattern.
-var externalIDPattern = regexp.MustCompile(`^[\w+=,.@:/-]+$`) //nolint:gochecknoglobals // A fixed pattern.
+var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+var externalIDPattern = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
 
 // sessionRequest holds the parameters AssumeRole and
 // AssumeRoleWithWebIdentity share.
@@ -242,9 +245,7 @@ func sessionTags(c caller, v url.Values) (tags, transitive map[string]string, _ 
 	}
 	transitive = map[string]string{}
 	if c.session != nil {
-		for k, val := range c.session.transitive {
-			transitive[k] = val
-		}
+		maps.Copy(transitive, c.session.transitive)
 	}
 	for n := 1; ; n++ {
 		k := v.Get(fmt.Sprintf("TransitiveTagKeys.member.%d", n))
@@ -340,10 +341,5 @@ func assumeRoleWithWebIdentity(s *Server, c caller, v url.Values) (any, *APIErro
 }
 
 func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(ss, s)
 }

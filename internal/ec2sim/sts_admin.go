@@ -5,7 +5,6 @@ package ec2sim
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -86,9 +85,9 @@ func (s *Server) STSCalls(_ context.Context) (map[string]RoleCalls, error) {
 
 // resetIAM forgets sessions, associations and calls, and declares the roles
 // of the options again.
-func (s *Server) resetIAM() error {
+func (s *Server) resetIAM(ctx context.Context) error {
 	s.iam.reset()
-	return s.PutRoles(context.Background(), s.opts.Roles)
+	return s.PutRoles(ctx, s.opts.Roles)
 }
 
 func (s *Server) stsAdminRoutes(mux *http.ServeMux) {
@@ -173,8 +172,7 @@ func (s *Server) servePodIdentity(w http.ResponseWriter, r *http.Request) {
 	}
 	s.iam.count(arn, func(rc *RoleCalls) *int64 { return &rc.PodIdentity })
 	ss := s.iam.issue(role, "eks-pod-identity-"+randomID(8), podIdentitySessionDuration, s.clock.Now(), tags)
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(podIdentityCredentials{
+	writeJSON(w, http.StatusOK, podIdentityCredentials{
 		AccessKeyID: ss.accessKey, SecretAccessKey: ss.secret, Token: ss.token, AccountID: ss.account,
 		Expiration: s.clock.wallOf(ss.expires).UTC().Format(time.RFC3339Nano),
 	})

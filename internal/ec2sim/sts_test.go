@@ -65,7 +65,10 @@ func newSTS(endpoint string, p aws.CredentialsProvider) *sts.Client {
 
 // token returns an unsigned JWT with the claims.
 func token(sub, aud string, exp time.Time) string {
-	b, _ := json.Marshal(map[string]any{"iss": "https://kubernetes.default.svc", "sub": sub, "aud": []string{aud}, "exp": exp.Unix()})
+	b, err := json.Marshal(claims{Iss: "https://kubernetes.default.svc", Sub: sub, Aud: []string{aud}, Exp: exp.Unix()})
+	if err != nil {
+		panic(err)
+	}
 	enc := base64.RawURLEncoding.EncodeToString
 	return enc([]byte(`{"alg":"RS256"}`)) + "." + enc(b) + ".c2ln"
 }
@@ -137,8 +140,8 @@ func TestSTS(t *testing.T) {
 		},
 		"ChainedOverAnHour": {
 			reason: "STS caps chained sessions at an hour.",
-			creds: hop(b, roleLong, "", func(o *stscreds.AssumeRoleOptions) { o.Duration = 2 * time.Hour }),
-			code:  "ValidationError",
+			creds:  hop(b, roleLong, "", func(o *stscreds.AssumeRoleOptions) { o.Duration = 2 * time.Hour }),
+			code:   "ValidationError",
 		},
 		"TagsAllowed": {
 			reason: "B allows session tags.",
@@ -251,7 +254,7 @@ func TestPodIdentity(t *testing.T) {
 		token  string
 		want   string
 	}{
-		"Associated": {reason: "The associated service account gets the role.", token: token(subject, ec2sim.PodIdentityAudience, time.Now().Add(time.Hour)), want: accountB},
+		"Associated":    {reason: "The associated service account gets the role.", token: token(subject, ec2sim.PodIdentityAudience, time.Now().Add(time.Hour)), want: accountB},
 		"WrongAudience": {reason: "A Pod Identity token is for pods.eks.amazonaws.com.", token: token(subject, "sts.amazonaws.com", time.Now().Add(time.Hour)), want: "not valid for audience"},
 		"NotAssociated": {reason: "Another service account has no role.", token: token("system:serviceaccount:default:x", ec2sim.PodIdentityAudience, time.Now().Add(time.Hour)), want: "No Pod Identity association"},
 	}
@@ -271,9 +274,19 @@ func TestPodIdentity(t *testing.T) {
 		})
 	}
 	// The session works for EC2 in the role's account.
-	p := endpointcreds.New(url, func(o *endpointcreds.Options) { o.AuthorizationToken = token(subject, ec2sim.PodIdentityAudience, time.Now().Add(time.Hour)) })
+	p := endpointcreds.New(url, func(o *endpointcreds.Options) {
+		o.AuthorizationToken = token(subject, ec2sim.PodIdentityAudience, time.Now().Add(time.Hour))
+	})
 	out, err := newSTS(s.http.URL, aws.NewCredentialsCache(p)).GetCallerIdentity(s.ctx, &sts.GetCallerIdentityInput{})
 	if err != nil || aws.ToString(out.Account) != accountB {
 		t.Errorf("GetCallerIdentity with Pod Identity: %v, %v; want account %s", out, err, accountB)
 	}
+}
+
+// claims of a service account token.
+type claims struct {
+	Iss string   `json:"iss"`
+	Sub string   `json:"sub"`
+	Aud []string `json:"aud"`
+	Exp int64    `json:"exp"`
 }

@@ -123,6 +123,7 @@ func (s *scenario) clusterConfig(name string, creds *apisv1alpha1.ClusterProvide
 // deleteConfigsLater deletes the named ClusterProviderConfigs when the test
 // ends. Call it before newScenario, whose cleanup then runs first.
 func deleteConfigsLater(t *testing.T, names ...string) {
+	t.Helper()
 	t.Cleanup(func() {
 		for _, n := range names {
 			pc := &apisv1alpha1.ClusterProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: n}}
@@ -173,6 +174,7 @@ func assumed(t *testing.T, roles ...string) map[string]int64 {
 // neverUnsynced samples the Synced condition of objs until stop is closed
 // and returns what it saw that was not Synced=True.
 func neverUnsynced(t *testing.T, stop <-chan struct{}, objs ...*v1alpha1.NATGateway) func() []string {
+	t.Helper()
 	var mu sync.Mutex
 	var seen []string
 	done := make(chan struct{})

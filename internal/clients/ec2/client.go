@@ -149,7 +149,7 @@ func keyOf(c *Config) configKey {
 }
 
 type cacheKey struct {
-	configKey
+	config configKey
 	region string
 }
 
@@ -186,7 +186,7 @@ func (f *factory) ClientFor(ctx context.Context, mg resource.ModernManaged, regi
 		return nil, err
 	}
 
-	k := cacheKey{configKey: keyOf(c), region: region}
+	k := cacheKey{config: keyOf(c), region: region}
 	if v, ok := f.cache.Get(k); ok {
 		e := v.(cacheEntry) //nolint:forcetypeassert // The cache only ever holds cacheEntry values.
 		if e.set == set {

@@ -163,57 +163,14 @@ func newCredentialSet(ctx context.Context, c *Config, m material, stsCfg aws.Con
 		return Identity{AccountID: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}
 	}
 
-	var base aws.CredentialsProvider
-	switch c.Source {
-	case apisv1alpha1.CredentialsSourceNone:
+	if c.Source == apisv1alpha1.CredentialsSourceNone {
 		s.provider = aws.AnonymousCredentials{}
 		s.identity = func(context.Context, aws.Credentials) Identity { return Identity{} }
 		return s, nil
-	case apisv1alpha1.CredentialsSourceSecret:
-		creds, err := m.profile.credentials()
-		if err != nil {
-			return nil, err
-		}
-		base = credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)
-		s.fallbackAccount = creds.AccessKeyID
-	case apisv1alpha1.CredentialsSourceEnvironment:
-		cfg, err := envCfg(ctx)
-		if err != nil {
-			return nil, errors.Wrapf(err, "cannot load the provider's AWS environment for %s", c)
-		}
-		if cache, ok := cfg.Credentials.(*aws.CredentialsCache); ok {
-			s.sessions = append(s.sessions, cache)
-		}
-		where := c.String() + ": cannot get credentials from the provider's environment (source Environment)"
-		base = &guardedProvider{inner: cfg.Credentials, explain: explainer(where, fixEnvironment)}
-	case apisv1alpha1.CredentialsSourceWebIdentity:
-		wi := c.WebIdentity
-		var tok stscreds.IdentityTokenRetriever = stscreds.IdentityTokenFile(m.tokenFile)
-		if m.token != nil {
-			tok = staticToken(m.token)
-		}
-		name := sessionName(c, wi.RoleSessionName)
-		p := stscreds.NewWebIdentityRoleProvider(stsClient(aws.AnonymousCredentials{}), wi.RoleARN, tok, func(o *stscreds.WebIdentityRoleOptions) {
-			o.RoleSessionName = name
-		})
-		where := fmt.Sprintf("%s: cannot assume %s with the web identity token (spec.credentials.webIdentity)", c, wi.RoleARN)
-		cache := sessionCache(&guardedProvider{inner: p, explain: explainer(where, fixWebIdentity)}, defaultHopDuration)
-		s.sessions = append(s.sessions, cache)
-		base = cache
-		if len(c.AssumeRoleChain) == 0 {
-			s.identity = assumedIdentity(wi.RoleARN, name)
-		}
-	case apisv1alpha1.CredentialsSourcePodIdentity:
-		p, err := podIdentityProvider(c)
-		if err != nil {
-			return nil, err
-		}
-		where := c.String() + ": cannot get credentials from the EKS Pod Identity agent"
-		cache := sessionCache(&guardedProvider{inner: p, explain: explainer(where, fixPodIdentity)}, 0)
-		s.sessions = append(s.sessions, cache)
-		base = cache
-	default:
-		return nil, errors.Errorf("%s: unknown credentials source %q", c, c.Source)
+	}
+	base, err := s.base(ctx, c, m, stsClient, envCfg)
+	if err != nil {
+		return nil, err
 	}
 
 	prev := base
@@ -251,6 +208,59 @@ func newCredentialSet(ctx context.Context, c *Config, m material, stsCfg aws.Con
 		}
 	}
 	return s, nil
+}
+
+// base returns the credentials the first hop signs with, or EC2 without a
+// chain: long-term keys, or a session of the source.
+func (s *credentialSet) base(ctx context.Context, c *Config, m material, stsClient func(aws.CredentialsProvider) *sts.Client, envCfg func(context.Context) (aws.Config, error)) (aws.CredentialsProvider, error) {
+	switch c.Source {
+	case apisv1alpha1.CredentialsSourceSecret:
+		creds, err := m.profile.credentials()
+		if err != nil {
+			return nil, err
+		}
+		s.fallbackAccount = creds.AccessKeyID
+		return credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken), nil
+	case apisv1alpha1.CredentialsSourceEnvironment:
+		cfg, err := envCfg(ctx)
+		if err != nil {
+			return nil, errors.Wrapf(err, "cannot load the provider's AWS environment for %s", c)
+		}
+		if cache, ok := cfg.Credentials.(*aws.CredentialsCache); ok {
+			s.sessions = append(s.sessions, cache)
+		}
+		where := c.String() + ": cannot get credentials from the provider's environment (source Environment)"
+		return &guardedProvider{inner: cfg.Credentials, explain: explainer(where, fixEnvironment)}, nil
+	case apisv1alpha1.CredentialsSourceWebIdentity:
+		wi := c.WebIdentity
+		var tok stscreds.IdentityTokenRetriever = stscreds.IdentityTokenFile(m.tokenFile)
+		if m.token != nil {
+			tok = staticToken(m.token)
+		}
+		name := sessionName(c, wi.RoleSessionName)
+		p := stscreds.NewWebIdentityRoleProvider(stsClient(aws.AnonymousCredentials{}), wi.RoleARN, tok, func(o *stscreds.WebIdentityRoleOptions) {
+			o.RoleSessionName = name
+		})
+		where := fmt.Sprintf("%s: cannot assume %s with the web identity token (spec.credentials.webIdentity)", c, wi.RoleARN)
+		cache := sessionCache(&guardedProvider{inner: p, explain: explainer(where, fixWebIdentity)}, defaultHopDuration)
+		s.sessions = append(s.sessions, cache)
+		if len(c.AssumeRoleChain) == 0 {
+			s.identity = assumedIdentity(wi.RoleARN, name)
+		}
+		return cache, nil
+	case apisv1alpha1.CredentialsSourcePodIdentity:
+		p, err := podIdentityProvider(c)
+		if err != nil {
+			return nil, err
+		}
+		where := c.String() + ": cannot get credentials from the EKS Pod Identity agent"
+		cache := sessionCache(&guardedProvider{inner: p, explain: explainer(where, fixPodIdentity)}, 0)
+		s.sessions = append(s.sessions, cache)
+		return cache, nil
+	case apisv1alpha1.CredentialsSourceNone:
+		return aws.AnonymousCredentials{}, nil
+	}
+	return nil, errors.Errorf("%s: unknown credentials source %q", c, c.Source)
 }
 
 // assumedIdentity is the identity of a session of role named name: the

@@ -56,7 +56,10 @@ func simRoles() []ec2sim.Role {
 
 // jwt returns an unsigned service account token with the claims.
 func jwt(sub, aud string) string {
-	b, _ := json.Marshal(map[string]any{"iss": "https://kubernetes.default.svc", "sub": sub, "aud": []string{aud}, "exp": time.Now().Add(time.Hour).Unix()})
+	b, err := json.Marshal(claims{Iss: "https://kubernetes.default.svc", Sub: sub, Aud: []string{aud}, Exp: time.Now().Add(time.Hour).Unix()})
+	if err != nil {
+		panic(err)
+	}
 	enc := base64.RawURLEncoding.EncodeToString
 	return enc([]byte(`{"alg":"RS256"}`)) + "." + enc(b) + ".c2lnbmF0dXJl"
 }
@@ -435,4 +438,12 @@ func TestBudgetKeyedByAccount(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("EC2 budgets by account and region: -want +got:\n%s", diff)
 	}
+}
+
+// claims of a service account token.
+type claims struct {
+	Iss string   `json:"iss"`
+	Sub string   `json:"sub"`
+	Aud []string `json:"aud"`
+	Exp int64    `json:"exp"`
 }

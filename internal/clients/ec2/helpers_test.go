@@ -177,7 +177,7 @@ func (k *kube) client() *test.MockClient {
 }
 
 func (k *kube) updateStatus(_ context.Context, obj client.Object, _ ...client.SubResourceUpdateOption) error {
-	o := obj.DeepCopyObject().(client.Object) //nolint:forcetypeassert // A copy has the type of the original.
+	o := obj.DeepCopyObject().(client.Object)
 	k.put(o)
 	k.mu.Lock()
 	defer k.mu.Unlock()
