@@ -465,4 +465,26 @@ func TestSTSCallsPerHop(t *testing.T) {
 	if calls["hop-1"] != 1 || calls["hop-2"] != 1 {
 		t.Errorf("AssumeRole calls %v, want 1 per hop per session lifetime", calls)
 	}
+
+	// The account's budget deletes a gateway every two seconds: wait here,
+	// longer than the scenario's cleanup waits for one resource.
+	for _, gw := range gws {
+		s.delete(gw)
+	}
+	err := pollFor(t.Context(), stsRunResources*5*time.Second, func() error {
+		l := &v1alpha1.NATGatewayList{}
+		if err := stk.Client.List(t.Context(), l, client.InNamespace(s.ns)); err != nil {
+			return err
+		}
+		if len(l.Items) > 0 {
+			return errors.Errorf("%d NATGateways left", len(l.Items))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
+	}
+	if got := assumed(t, hop1, hop2); got["hop-1"] != 1 || got["hop-2"] != 1 {
+		t.Errorf("AssumeRole calls %v after deleting every gateway, want still 1 per hop", got)
+	}
 }
