@@ -4,6 +4,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -125,9 +126,12 @@ func (s *scenario) clusterConfig(name string, creds *apisv1alpha1.ClusterProvide
 func deleteConfigsLater(t *testing.T, names ...string) {
 	t.Helper()
 	t.Cleanup(func() {
+		// The test's context is done by now.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
 		for _, n := range names {
 			pc := &apisv1alpha1.ClusterProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: n}}
-			if err := stk.Client.Delete(t.Context(), pc); err != nil && !kerrors.IsNotFound(err) {
+			if err := stk.Client.Delete(ctx, pc); err != nil && !kerrors.IsNotFound(err) {
 				t.Errorf("cleanup: cannot delete ClusterProviderConfig %s: %v", n, err)
 			}
 		}
@@ -347,7 +351,7 @@ func (s *scenario) serviceAccountToken(audience string) (string, string) {
 // audience is InvalidIdentityToken.
 func TestWebIdentity(t *testing.T) {
 	t.Parallel()
-	deleteConfigsLater(t, "irsa", "irsa-bad")
+	deleteConfigsLater(t, "irsa-role", "irsa-bad-token")
 	s := newScenario(t, "irsa")
 	tok, sub := s.serviceAccountToken(ec2sim.DefaultWebIdentityAudience)
 	bad, _ := s.serviceAccountToken("kubernetes")
@@ -366,13 +370,13 @@ func TestWebIdentity(t *testing.T) {
 	irsa := func(file string) *apisv1alpha1.ClusterProviderCredentials {
 		return &apisv1alpha1.ClusterProviderCredentials{Source: apisv1alpha1.CredentialsSourceWebIdentity, WebIdentity: &apisv1alpha1.WebIdentity{RoleARN: role, TokenFile: aws.String(file)}}
 	}
-	pc := s.clusterConfig("irsa", irsa(good))
-	badPC := s.clusterConfig("irsa-bad", irsa(wrongAud))
+	pc := s.clusterConfig("irsa-role", irsa(good))
+	badPC := s.clusterConfig("irsa-bad-token", irsa(wrongAud))
 	in := s.inAccount(accountIRSA)
-	gw, rejected := in.gatewayVia("irsa", "irsa"), in.gatewayVia("irsa-bad", "irsa-bad")
+	gw, rejected := in.gatewayVia("irsa", "irsa-role"), in.gatewayVia("irsa-bad", "irsa-bad-token")
 	s.create(gw, rejected)
 	s.waitReady(gw)
-	s.waitFor(pc, readyTimeout, resolvedAs(accountIRSA, "arn:aws:sts::"+accountIRSA+":assumed-role/irsa/egresskit-irsa"))
+	s.waitFor(pc, readyTimeout, resolvedAs(accountIRSA, "arn:aws:sts::"+accountIRSA+":assumed-role/irsa/egresskit-irsa-role"))
 	if got := liveGatewaysOf(in.gateways(), gw); !slices.Equal(got, []string{meta.GetExternalName(gw)}) {
 		t.Errorf("account %s holds gateways %v of %s, want [%s]", accountIRSA, got, gw.GetName(), meta.GetExternalName(gw))
 	}
@@ -392,7 +396,7 @@ func TestWebIdentity(t *testing.T) {
 // is created in its account.
 func TestPodIdentity(t *testing.T) {
 	t.Parallel()
-	deleteConfigsLater(t, "pod-identity")
+	deleteConfigsLater(t, "pod-identity-role")
 	s := newScenario(t, "pod-identity")
 	tok, sub := s.serviceAccountToken(ec2sim.PodIdentityAudience)
 	if err := os.WriteFile(stk.PodIdentityTokenFile, []byte(tok), 0o600); err != nil {
@@ -406,9 +410,9 @@ func TestPodIdentity(t *testing.T) {
 	if err := stk.EC2Sim.Admin.AssociatePodIdentity(t.Context(), []ec2sim.PodIdentityAssociation{{Subject: sub, RoleARN: role}}); err != nil {
 		t.Fatal(err)
 	}
-	pc := s.clusterConfig("pod-identity", &apisv1alpha1.ClusterProviderCredentials{Source: apisv1alpha1.CredentialsSourcePodIdentity})
+	pc := s.clusterConfig("pod-identity-role", &apisv1alpha1.ClusterProviderCredentials{Source: apisv1alpha1.CredentialsSourcePodIdentity})
 	in := s.inAccount(accountPod)
-	gw := in.gatewayVia("pod", "pod-identity")
+	gw := in.gatewayVia("pod", "pod-identity-role")
 	s.create(gw)
 	s.waitReady(gw)
 	s.waitFor(pc, readyTimeout, resolvedAs(accountPod, "arn:aws:sts::"+accountPod+":assumed-role/pod/eks-pod-identity-"))
@@ -431,7 +435,7 @@ const (
 // stsRunResources NATGateways on it are created and observed for stsRun.
 func TestSTSCallsPerHop(t *testing.T) {
 	t.Parallel()
-	deleteConfigsLater(t, "sts-count")
+	deleteConfigsLater(t, "sts-count-chain")
 	s := newScenario(t, "sts-count")
 	_, baseARN := identity(t, static(s.creds))
 	hop1, hop2 := roleARN(accountHop1, "hop-1"), roleARN(accountHop2, "hop-2")
@@ -440,7 +444,7 @@ func TestSTSCallsPerHop(t *testing.T) {
 		ec2sim.Role{ARN: hop2, Trust: ec2sim.Trust{Principals: []string{hop1}}})); err != nil {
 		t.Fatal(err)
 	}
-	s.clusterConfig("sts-count", nil, apisv1alpha1.AssumeRole{RoleARN: hop1}, apisv1alpha1.AssumeRole{RoleARN: hop2})
+	s.clusterConfig("sts-count-chain", nil, apisv1alpha1.AssumeRole{RoleARN: hop1}, apisv1alpha1.AssumeRole{RoleARN: hop2})
 	in := s.inAccount(accountHop2)
 	begin := time.Now()
 	gws := make([]*v1alpha1.NATGateway, 0, stsRunResources)
@@ -449,7 +453,7 @@ func TestSTSCallsPerHop(t *testing.T) {
 		gw.SetName(fmt.Sprintf("gw-%03d", i))
 		gw.Spec.ForProvider.PrivateIPAddress = nil
 		gw.Spec.ForProvider.SecondaryPrivateIPAddressCount = nil
-		gw.Spec.ProviderConfigReference = &xpv2.ProviderConfigReference{Kind: apisv1alpha1.ClusterProviderConfigKind, Name: "sts-count"}
+		gw.Spec.ProviderConfigReference = &xpv2.ProviderConfigReference{Kind: apisv1alpha1.ClusterProviderConfigKind, Name: "sts-count-chain"}
 		s.create(gw)
 		gws = append(gws, gw)
 	}
