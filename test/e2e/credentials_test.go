@@ -327,6 +327,25 @@ func TestAssumeRoleChain(t *testing.T) {
 	if meta.GetExternalName(denied) != "" {
 		t.Errorf("%s has external name %q, want none", denied.GetName(), meta.GetExternalName(denied))
 	}
+	noSecretsLogged(t, stk.SecretKey, sessionTokenPrefix)
+}
+
+// sessionTokenPrefix starts every session token ec2sim issues.
+const sessionTokenPrefix = "IQoJ"
+
+// noSecretsLogged fails t if the provider's log, at debug level, holds any
+// of secrets.
+func noSecretsLogged(t *testing.T, secrets ...string) {
+	t.Helper()
+	b, err := os.ReadFile(stk.Provider.Process().LogPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range secrets {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("the provider's log holds a secret (%d characters)", len(secret))
+		}
+	}
 }
 
 // serviceAccountToken mints a token of service account provider in s's
@@ -388,6 +407,7 @@ func TestWebIdentity(t *testing.T) {
 			t.Errorf("a condition holds a web identity token")
 		}
 	}
+	noSecretsLogged(t, tok, bad, sessionTokenPrefix)
 }
 
 // TestPodIdentity: the provider's Pod Identity agent (ec2sim's endpoint,
