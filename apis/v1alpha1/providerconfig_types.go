@@ -34,25 +34,52 @@ const (
 	CredentialsSourceEnvironment CredentialsSource = "Environment"
 
 	// CredentialsSourceWebIdentity assumes an IAM role with a web identity
-	// token file, as IAM Roles for Service Accounts (IRSA) does.
+	// token, as IAM Roles for Service Accounts (IRSA) does.
 	CredentialsSourceWebIdentity CredentialsSource = "WebIdentity"
+
+	// CredentialsSourcePodIdentity gets credentials from the EKS Pod Identity
+	// agent that EKS names in the provider's environment
+	// (AWS_CONTAINER_CREDENTIALS_FULL_URI and
+	// AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE). It ignores IRSA's variables,
+	// so a pod that has both gets Pod Identity.
+	CredentialsSourcePodIdentity CredentialsSource = "PodIdentity"
 
 	// CredentialsSourceNone sends requests with anonymous credentials. It is
 	// meant for EC2-compatible endpoints that do not check signatures.
 	CredentialsSourceNone CredentialsSource = "None"
 )
 
-// An Endpoint overrides the EC2 endpoint the provider talks to.
+// An Endpoint overrides the EC2 and STS endpoints the provider talks to.
+// +kubebuilder:validation:XValidation:rule="has(self.url) || has(self.stsURL)",message="spec.endpoint needs url, stsURL or both"
 type Endpoint struct {
 	// URL of an EC2-compatible endpoint, for example a simulator, moto or
-	// LocalStack: http://127.0.0.1:4566.
+	// LocalStack: http://127.0.0.1:4566. Only EC2 goes there.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
 	// +kubebuilder:validation:Pattern=`^https?://[^\s/]+(/.*)?$`
-	URL string `json:"url"`
+	URL string `json:"url,omitempty"`
+
+	// STSURL of an STS-compatible endpoint, for example
+	// https://sts.eu-west-1.amazonaws.com, a VPC endpoint, a simulator or
+	// moto. Every STS call goes there: each hop of assumeRoleChain, web
+	// identity, and the GetCallerIdentity that finds the account of
+	// long-term keys. When unset, STS calls go to the regional AWS endpoint,
+	// and with url set but not stsURL the provider never calls STS for
+	// long-term keys.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:Pattern=`^https?://[^\s/]+(/.*)?$`
+	STSURL *string `json:"stsURL,omitempty"`
 }
 
 // ProviderCredentials are the credentials of a namespaced ProviderConfig. A
 // namespaced configuration may only read a Secret in its own namespace, and
-// may not borrow the provider's own identity.
+// may not borrow the provider's own identity: not its environment, its IRSA
+// token or its Pod Identity, whatever roles those may assume. A team that
+// needs a role gives its ProviderConfig keys in a Secret of its namespace
+// and an assumeRoleChain; the role's trust policy, not the provider, then
+// decides who may assume it. Borrowing the provider's identity is for
+// ClusterProviderConfigs, which only cluster administrators create.
 // +kubebuilder:validation:XValidation:rule="self.source != 'Secret' || has(self.secretRef)",message="spec.credentials.secretRef is required when spec.credentials.source is Secret"
 // +kubebuilder:validation:XValidation:rule="self.source == 'Secret' || !has(self.secretRef)",message="spec.credentials.secretRef is only allowed when spec.credentials.source is Secret"
 type ProviderCredentials struct {
@@ -67,27 +94,46 @@ type ProviderCredentials struct {
 }
 
 // A ProviderConfigSpec defines the desired state of a ProviderConfig.
+// +kubebuilder:validation:XValidation:rule="!has(self.assumeRoleChain) || self.assumeRoleChain.filter(h, has(h.durationSeconds) && h.durationSeconds > 3600).size() == 0 || (self.assumeRoleChain.filter(h, has(h.durationSeconds) && h.durationSeconds > 3600).size() == 1 && has(self.assumeRoleChain[0].durationSeconds) && self.assumeRoleChain[0].durationSeconds > 3600 && self.credentials.source == 'Secret')",message="STS caps chained role sessions at 3600 seconds: only the first hop of spec.assumeRoleChain, from long-term keys, may set durationSeconds above 3600"
+// +kubebuilder:validation:XValidation:rule="!has(self.assumeRoleChain) || size(self.assumeRoleChain) == 0 || self.credentials.source != 'None'",message="spec.assumeRoleChain needs credentials to sign its first AssumeRole: source None has none"
 type ProviderConfigSpec struct {
-	// Credentials the provider uses to call EC2.
+	// Credentials the provider uses to call EC2, or to assume the first
+	// role of AssumeRoleChain.
 	Credentials ProviderCredentials `json:"credentials"`
 
-	// Endpoint overrides the EC2 endpoint. When absent the provider calls the
-	// regional AWS endpoint of each managed resource.
+	// AssumeRoleChain is an ordered list of IAM roles to assume, each with
+	// the credentials of the one before it. EC2 is called as the last role.
+	// +optional
+	// +kubebuilder:validation:MaxItems=8
+	AssumeRoleChain []AssumeRole `json:"assumeRoleChain,omitempty"`
+
+	// Endpoint overrides the EC2 and STS endpoints. When absent the provider
+	// calls the regional AWS endpoints of each managed resource.
 	// +optional
 	Endpoint *Endpoint `json:"endpoint,omitempty"`
 }
 
 // WebIdentity configures credentials from a web identity token, as used by IAM
 // Roles for Service Accounts.
+// +kubebuilder:validation:XValidation:rule="!(has(self.tokenFile) && has(self.tokenSecretRef))",message="set at most one of spec.credentials.webIdentity.tokenFile and tokenSecretRef"
 type WebIdentity struct {
 	// RoleARN is the ARN of the IAM role to assume.
+	// +kubebuilder:validation:MaxLength=2048
 	// +kubebuilder:validation:Pattern=`^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`
 	RoleARN string `json:"roleARN"`
 
 	// TokenFile is the path of the web identity token file. Defaults to the
-	// AWS_WEB_IDENTITY_TOKEN_FILE environment variable of the provider.
+	// AWS_WEB_IDENTITY_TOKEN_FILE environment variable of the provider, as
+	// IRSA sets it.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=4096
 	TokenFile *string `json:"tokenFile,omitempty"`
+
+	// TokenSecretRef selects the key of a Secret that holds the token, in
+	// place of a file.
+	// +optional
+	TokenSecretRef *xpv2.SecretKeySelector `json:"tokenSecretRef,omitempty"`
 
 	// RoleSessionName names the assumed-role session. Defaults to a name
 	// chosen by the AWS SDK.
@@ -101,8 +147,9 @@ type WebIdentity struct {
 // +kubebuilder:validation:XValidation:rule="self.source != 'WebIdentity' || has(self.webIdentity)",message="spec.credentials.webIdentity is required when spec.credentials.source is WebIdentity"
 // +kubebuilder:validation:XValidation:rule="self.source == 'WebIdentity' || !has(self.webIdentity)",message="spec.credentials.webIdentity is only allowed when spec.credentials.source is WebIdentity"
 type ClusterProviderCredentials struct {
-	// Source of the credentials: Secret, Environment, WebIdentity or None.
-	// +kubebuilder:validation:Enum=Secret;Environment;WebIdentity;None
+	// Source of the credentials: Secret, Environment, WebIdentity,
+	// PodIdentity or None.
+	// +kubebuilder:validation:Enum=Secret;Environment;WebIdentity;PodIdentity;None
 	Source CredentialsSource `json:"source"`
 
 	// SecretRef selects the key of a Secret that holds an AWS
@@ -117,12 +164,21 @@ type ClusterProviderCredentials struct {
 
 // A ClusterProviderConfigSpec defines the desired state of a
 // ClusterProviderConfig.
+// +kubebuilder:validation:XValidation:rule="!has(self.assumeRoleChain) || self.assumeRoleChain.filter(h, has(h.durationSeconds) && h.durationSeconds > 3600).size() == 0 || (self.assumeRoleChain.filter(h, has(h.durationSeconds) && h.durationSeconds > 3600).size() == 1 && has(self.assumeRoleChain[0].durationSeconds) && self.assumeRoleChain[0].durationSeconds > 3600 && self.credentials.source in ['Secret', 'Environment'])",message="STS caps chained role sessions at 3600 seconds: only the first hop of spec.assumeRoleChain, from long-term keys, may set durationSeconds above 3600"
+// +kubebuilder:validation:XValidation:rule="!has(self.assumeRoleChain) || size(self.assumeRoleChain) == 0 || self.credentials.source != 'None'",message="spec.assumeRoleChain needs credentials to sign its first AssumeRole: source None has none"
 type ClusterProviderConfigSpec struct {
-	// Credentials the provider uses to call EC2.
+	// Credentials the provider uses to call EC2, or to assume the first
+	// role of AssumeRoleChain.
 	Credentials ClusterProviderCredentials `json:"credentials"`
 
-	// Endpoint overrides the EC2 endpoint. When absent the provider calls the
-	// regional AWS endpoint of each managed resource.
+	// AssumeRoleChain is an ordered list of IAM roles to assume, each with
+	// the credentials of the one before it. EC2 is called as the last role.
+	// +optional
+	// +kubebuilder:validation:MaxItems=8
+	AssumeRoleChain []AssumeRole `json:"assumeRoleChain,omitempty"`
+
+	// Endpoint overrides the EC2 and STS endpoints. When absent the provider
+	// calls the regional AWS endpoints of each managed resource.
 	// +optional
 	Endpoint *Endpoint `json:"endpoint,omitempty"`
 }
@@ -131,6 +187,16 @@ type ClusterProviderConfigSpec struct {
 // configuration.
 type ProviderConfigStatus struct {
 	xpv2.ProviderConfigStatus `json:",inline"`
+
+	// AccountID is the AWS account the provider acts in with this
+	// configuration, once its credentials resolved.
+	// +optional
+	AccountID string `json:"accountID,omitempty"`
+
+	// ARN is the identity the provider acts as with this configuration: the
+	// assumed role session of the last hop, or the user of long-term keys.
+	// +optional
+	ARN string `json:"arn,omitempty"`
 }
 
 // +kubebuilder:object:root=true
@@ -139,6 +205,7 @@ type ProviderConfigStatus struct {
 // resources of its namespace.
 // +kubebuilder:subresource:status
 // +kubebuilder:printcolumn:name="SOURCE",type="string",JSONPath=".spec.credentials.source"
+// +kubebuilder:printcolumn:name="ACCOUNT",type="string",JSONPath=".status.accountID"
 // +kubebuilder:printcolumn:name="ENDPOINT",type="string",JSONPath=".spec.endpoint.url",priority=1
 // +kubebuilder:printcolumn:name="USERS",type="integer",JSONPath=".status.users"
 // +kubebuilder:printcolumn:name="AGE",type="date",JSONPath=".metadata.creationTimestamp"
@@ -166,6 +233,7 @@ type ProviderConfigList struct {
 // resources of any namespace.
 // +kubebuilder:subresource:status
 // +kubebuilder:printcolumn:name="SOURCE",type="string",JSONPath=".spec.credentials.source"
+// +kubebuilder:printcolumn:name="ACCOUNT",type="string",JSONPath=".status.accountID"
 // +kubebuilder:printcolumn:name="ENDPOINT",type="string",JSONPath=".spec.endpoint.url",priority=1
 // +kubebuilder:printcolumn:name="USERS",type="integer",JSONPath=".status.users"
 // +kubebuilder:printcolumn:name="AGE",type="date",JSONPath=".metadata.creationTimestamp"

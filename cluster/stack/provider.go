@@ -43,6 +43,9 @@ type ProviderOptions struct {
 	// Args are further provider flags.
 	Args []string
 
+	// Env are further environment variables of the provider, NAME=VALUE.
+	Env []string
+
 	// LogDir holds provider.log.
 	LogDir string
 }
@@ -87,7 +90,7 @@ func StartProvider(ctx context.Context, o ProviderOptions) (*Provider, error) {
 		Name:   "provider",
 		Path:   o.Binary,
 		Args:   args,
-		Env:    []string{"KUBECONFIG=" + o.Kubeconfig},
+		Env:    append([]string{"KUBECONFIG=" + o.Kubeconfig}, o.Env...),
 		LogDir: o.LogDir,
 	})
 	if err != nil {

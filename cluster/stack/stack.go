@@ -63,6 +63,11 @@ type Options struct {
 	// --nat-inventory-interval=0, which the zero NATInventoryInterval
 	// cannot say.
 	ProviderArgs []string
+
+	// PodIdentity gives the provider the environment EKS Pod Identity
+	// injects: ec2sim's Pod Identity endpoint and the token file
+	// Stack.PodIdentityTokenFile, which a test writes.
+	PodIdentity bool
 }
 
 // A Stack is a control plane with the provider's CRDs, an ec2sim and the
@@ -79,6 +84,9 @@ type Stack struct {
 	SecretKey string
 	// Dir holds the built binaries and the logs of ec2sim and the provider.
 	Dir string
+	// PodIdentityTokenFile is the Pod Identity token file of the provider,
+	// when Options.PodIdentity is set.
+	PodIdentityTokenFile string
 
 	progress io.Writer
 }
@@ -148,12 +156,26 @@ func (s *Stack) start(ctx context.Context, o Options) error {
 		Debug:                o.Debug,
 		Metrics:              o.Metrics,
 		Args:                 o.ProviderArgs,
+		Env:                  s.podIdentityEnv(o.PodIdentity),
 		LogDir:               s.logDir(),
 	}); err != nil {
 		return err
 	}
 	s.logf("provider ready; its log is %s", s.Provider.Process().LogPath())
 	return nil
+}
+
+// podIdentityEnv is the environment EKS Pod Identity gives a pod, with
+// ec2sim as the agent, when on.
+func (s *Stack) podIdentityEnv(on bool) []string {
+	if !on {
+		return nil
+	}
+	s.PodIdentityTokenFile = filepath.Join(s.Dir, "pod-identity-token")
+	return []string{
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI=" + s.EC2Sim.URL + ec2sim.PathPodIdentityCredentials,
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=" + s.PodIdentityTokenFile,
+	}
 }
 
 func orDefault(d, def time.Duration) time.Duration {

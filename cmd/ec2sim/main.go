@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -40,6 +41,7 @@ type config struct {
 	natGatewayLimit int
 	errorRates      []string
 	latencies       []string
+	roles           []string
 }
 
 func newApp(cfg *config) *kingpin.Application {
@@ -61,6 +63,7 @@ func newApp(cfg *config) *kingpin.Application {
 	app.Flag("address-limit", "Elastic IP addresses per account and region (AWS default 5); 0 for no limit.").Default("0").IntVar(&cfg.addressLimit)
 	app.Flag("nat-gateway-limit", "NAT gateways per availability zone (AWS default 5); 0 for no limit.").Default("0").IntVar(&cfg.natGatewayLimit)
 	app.Flag("error-rate", "Inject InternalError into ACTION (or * for all) with probability RATE, as ACTION=RATE. Repeatable.").PlaceHolder("ACTION=RATE").StringsVar(&cfg.errorRates)
+	app.Flag("role", `Declare an IAM role to STS, as JSON: {"arn":"arn:aws:iam::111111111111:role/egress","maxSessionDuration":"1h","trust":{"principals":["222222222222"],"externalID":"ext","tagSession":true}}. Repeatable; the admin API `+ec2sim.PathRoles+` declares more.`).PlaceHolder("JSON").StringsVar(&cfg.roles)
 	app.Flag("latency", "Add latency to ACTION (or * for all), as ACTION=DURATION. Repeatable.").PlaceHolder("ACTION=DURATION").StringsVar(&cfg.latencies)
 	return app
 }
@@ -112,6 +115,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	roles := make([]ec2sim.Role, 0, len(cfg.roles))
+	for _, r := range cfg.roles {
+		var role ec2sim.Role
+		if err := json.Unmarshal([]byte(r), &role); err != nil {
+			return errors.Wrapf(err, "cannot parse --role %q", r)
+		}
+		roles = append(roles, role)
+	}
 	sim, err := ec2sim.New(ec2sim.Options{
 		Durations:         cfg.durations,
 		DisableThrottling: !cfg.throttle,
@@ -123,6 +134,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		Faults:            faults,
 		AddressLimit:      cfg.addressLimit,
 		NatGatewayLimit:   cfg.natGatewayLimit,
+		Roles:             roles,
 	})
 	if err != nil {
 		return errors.Wrap(err, "cannot configure the simulator")

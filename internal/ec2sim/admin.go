@@ -260,13 +260,16 @@ func (s *Server) ResetCalls(_ context.Context) error {
 }
 
 // Reset implements Admin.
-func (s *Server) Reset(_ context.Context) error {
+func (s *Server) Reset(ctx context.Context) error {
 	if err := s.faults.set(s.opts.Faults); err != nil {
 		return err
 	}
 	s.throttle.set(ThrottleConfig{Enabled: !s.opts.DisableThrottling, Buckets: s.opts.Buckets})
 	s.clock.SetSpeed(s.opts.ClockSpeed)
 	s.calls.reset()
+	if err := s.resetIAM(ctx); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.regions = map[regionKey]*regionState{}

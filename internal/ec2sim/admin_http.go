@@ -149,6 +149,7 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("POST "+PathReset, func(w http.ResponseWriter, r *http.Request) {
 		respond(w, map[string]string{}, s.Reset(r.Context()))
 	})
+	s.stsAdminRoutes(mux)
 	return mux
 }
 

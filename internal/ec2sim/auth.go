@@ -65,33 +65,57 @@ func errAuth(msg string) *APIError {
 	return &APIError{Status: http.StatusUnauthorized, Code: codeAuthFailure, Message: msg}
 }
 
-// authenticate returns the account (access key) and region of a request.
-// Without a configured secret, an unsigned request belongs to the default
-// account and region; with one, every request must carry a valid signature.
+// authenticate returns the account and region of an EC2 request.
 func (s *Server) authenticate(r *http.Request, body []byte) (string, string, *APIError) {
+	c, region, err := s.authenticateCaller(r, body)
+	return c.account, region, err
+}
+
+// authenticateCaller returns the caller and region of a request. Without a
+// configured secret, an unsigned request belongs to the default access key
+// and region, and long-term keys' signatures are not checked; with one,
+// every request must carry a valid signature. Temporary credentials are
+// always checked against the session STS issued: its token, its secret and
+// its expiry on the simulated clock (RequestExpired once it passed).
+func (s *Server) authenticateCaller(r *http.Request, body []byte) (caller, string, *APIError) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		if s.opts.SecretKey != "" {
-			return "", "", errAuth("AWS was not able to validate the provided access credentials")
+			return caller{}, "", errAuth("AWS was not able to validate the provided access credentials")
 		}
-		return s.opts.DefaultAccessKey, s.opts.DefaultRegion, nil
+		return longTermCaller(s.opts.DefaultAccessKey), s.opts.DefaultRegion, nil
 	}
 	a, ok := parseAuthorization(h)
 	if !ok {
-		return "", "", errAuth("The Authorization header is not a valid AWS Signature Version 4 header.")
+		return caller{}, "", errAuth("The Authorization header is not a valid AWS Signature Version 4 header.")
+	}
+	if ss, ok := s.iam.session(a.accessKey); ok {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("X-Amz-Security-Token")), []byte(ss.token)) != 1 {
+			return caller{}, "", errAuth("AWS was not able to validate the provided access credentials")
+		}
+		if err := verifySignature(r, body, a, ss.secret); err != nil {
+			return caller{}, "", err
+		}
+		if !s.clock.Now().Before(ss.expires) {
+			return caller{}, "", &APIError{Status: http.StatusBadRequest, Code: codeRequestExpired, Message: "Request has expired."}
+		}
+		return ss.caller(), a.region, nil
+	}
+	if strings.HasPrefix(a.accessKey, "ASIA") && s.opts.SecretKey != "" {
+		return caller{}, "", errAuth("AWS was not able to validate the provided access credentials")
 	}
 	if s.opts.SecretKey != "" {
 		if err := verifySignature(r, body, a, s.opts.SecretKey); err != nil {
-			return "", "", err
+			return caller{}, "", err
 		}
 	}
-	return a.accessKey, a.region, nil
+	return longTermCaller(a.accessKey), a.region, nil
 }
 
 // verifySignature signs a copy of the request, holding only the headers the
 // client signed, with the configured secret and compares the signatures.
 func verifySignature(r *http.Request, body []byte, a sigV4Auth, secret string) *APIError {
-	if a.service != "ec2" {
+	if a.service != "ec2" && a.service != "sts" {
 		return errAuth("Credential should be scoped to correct service: 'ec2'.")
 	}
 	signingTime, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))

@@ -62,3 +62,13 @@ func (c *clock) Advance(d time.Duration) {
 	defer c.mu.Unlock()
 	c.base = c.base.Add(d)
 }
+
+// wallOf returns the wall-clock time at which the simulated clock, running
+// at its current speed, reaches t.
+func (c *clock) wallOf(t time.Time) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	wall := c.wall()
+	elapsed := c.base.Add(time.Duration(float64(wall.Sub(c.wallBase)) * c.speed))
+	return wall.Add(time.Duration(float64(t.Sub(elapsed)) / c.speed))
+}

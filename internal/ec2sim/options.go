@@ -58,6 +58,9 @@ type Options struct {
 	// gateways per availability zone (AWS default 5); 0 means no limit.
 	NatGatewayLimit int
 
+	// Roles are the IAM roles STS hands out sessions of.
+	Roles []Role
+
 	// WallClock returns the wall-clock time; time.Now when nil.
 	WallClock func() time.Time
 }

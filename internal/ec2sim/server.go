@@ -29,6 +29,7 @@ type Server struct {
 	faults   *injector
 	calls    *callCounter
 	pager    *pager
+	iam      *iam
 	admin    http.Handler
 
 	mu        sync.Mutex
@@ -62,6 +63,10 @@ func New(o Options) (*Server, error) {
 		durations: o.Durations.withDefaults(),
 	}
 	if err := s.faults.set(o.Faults); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.iam, err = newIAM(o.Roles); err != nil {
 		return nil, err
 	}
 	s.admin = s.adminHandler()
@@ -170,6 +175,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	values, perr := requestValues(r, body)
 	if perr != nil {
 		writeError(w, requestID, perr)
+		return
+	}
+	if action, ok := stsAction(values); ok {
+		s.serveSTS(w, r, body, action, values, requestID)
 		return
 	}
 	account, region, aerr := s.authenticate(r, body)

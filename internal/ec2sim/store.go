@@ -13,7 +13,8 @@ import (
 	"time"
 )
 
-// A regionKey names the state of one account (access key) in one region.
+// A regionKey names the state of one account in one region: an access key
+// of long-term keys, or the 12-digit account ID of role sessions.
 type regionKey struct {
 	account, region string
 }
@@ -64,8 +65,12 @@ type tokenEntry struct {
 	id, hash string
 }
 
-// accountID derives a stable 12-digit account ID from an access key.
+// accountID derives a stable 12-digit account ID from an access key; the
+// state of a role session is keyed by its account ID already.
 func accountID(accessKey string) string {
+	if isAccountID(accessKey) {
+		return accessKey
+	}
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(accessKey))
 	return fmt.Sprintf("%012d", h.Sum64()%1_000_000_000_000)

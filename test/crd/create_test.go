@@ -43,6 +43,9 @@ func TestExamples(t *testing.T) {
 	for _, path := range []string{
 		"examples/provider/providerconfig.yaml",
 		"examples/provider/clusterproviderconfig.yaml",
+		"examples/provider/clusterproviderconfig-assumerolechain.yaml",
+		"examples/provider/irsa/clusterproviderconfig.yaml",
+		"examples/provider/podidentity/clusterproviderconfig.yaml",
 		"examples/provider/egress.yaml",
 		"examples/provider/ec2/elasticip.yaml",
 		"examples/provider/ec2/natgateway-public.yaml",

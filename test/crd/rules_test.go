@@ -17,6 +17,7 @@ import (
 // each rule whose message the API server never answered.
 func TestRules(t *testing.T) {
 	t.Run("Create", testCreate)
+	t.Run("CreateCredentials", testCreateCredentials)
 	t.Run("Update", testUpdate)
 	t.Run("EveryRuleHasACase", testEveryRuleHasACase)
 }

@@ -62,6 +62,7 @@ func run(m *testing.M) int {
 		NATInventoryInterval: InventoryInterval,
 		Debug:                true,
 		Metrics:              true,
+		PodIdentity:          true,
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: cannot start the stack: %v\n", err)

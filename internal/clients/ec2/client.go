@@ -5,18 +5,16 @@ package ec2
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
-	"strings"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"golang.org/x/sync/singleflight"
 	"k8s.io/utils/lru"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -87,6 +85,7 @@ func WithLogger(l logging.Logger) FactoryOption {
 
 type factory struct {
 	kube      client.Reader
+	status    client.StatusClient
 	budget    *Budget
 	metrics   *Metrics
 	log       logging.Logger
@@ -98,16 +97,27 @@ type factory struct {
 
 	cache  *lru.Cache
 	builds singleflight.Group
+
+	// creds holds the credentials of each provider configuration, shared
+	// by its clients of every region.
+	creds *lru.Cache
+
+	statuses statusReporter
 }
 
 // NewClientFactory returns a ClientFactory that reads provider configurations
 // and credential Secrets with kube, and keeps the clients it builds, keyed by
-// provider configuration, region and the resource versions of the
-// configuration and its Secret: thousands of managed resources share a few
-// clients, and a changed configuration or Secret gets a new one.
+// provider configuration, region and the versions of the configuration and
+// its credentials material: thousands of managed resources share a few
+// clients, and a changed configuration or Secret gets a new one. The
+// credentials of a configuration are resolved once, shared by its clients
+// of every region, and renewed before they expire; the account and ARN they
+// act as, or why they cannot be had, is written to the configuration's
+// status.
 func NewClientFactory(kube client.Client, opts ...FactoryOption) ClientFactory {
 	f := &factory{
 		kube:      kube,
+		status:    kube,
 		log:       logging.NewNopLogger(),
 		cacheSize: DefaultCacheSize,
 		// A BuildableClient, never a plain *http.Client: the SDK's loader
@@ -122,37 +132,35 @@ func NewClientFactory(kube client.Client, opts ...FactoryOption) ClientFactory {
 		f.budget, _ = NewBudget(DefaultBudgetFraction)
 	}
 	f.cache = lru.New(max(1, f.cacheSize))
+	f.creds = lru.New(max(1, f.cacheSize))
+	f.statuses = statusReporter{kube: kube, status: f.status, log: f.log, last: map[configKey]reported{}}
 	return f
 }
 
-type cacheKey struct {
+// A configKey names a provider configuration.
+type configKey struct {
 	kind      string
 	namespace string
 	name      string
-	region    string
+}
+
+func keyOf(c *Config) configKey {
+	return configKey{kind: c.Kind, namespace: c.Namespace, name: c.Name}
+}
+
+type cacheKey struct {
+	config configKey
+	region string
 }
 
 type cacheEntry struct {
-	configVersion string
-	secretVersion string
-	api           API
+	set *credentialSet
+	api API
 }
 
-// A source is what a client needs from the credentials of a configuration.
-type source struct {
-	// credentials, or nil for the SDK's default chain or a profile.
-	credentials aws.CredentialsProvider
-
-	// profile holds the credentials of Source Secret, parsed only when a
-	// client is built.
-	profile *secretProfile
-
-	// secretVersion is the resource version of the credentials Secret.
-	secretVersion string
-
-	// account identifies whose EC2 request budget the client spends; for a
-	// profile, build sets it from the access key ID.
-	account string
+type credsEntry struct {
+	fingerprint string
+	set         *credentialSet
 }
 
 // ClientFor returns an EC2 client for mg in region.
@@ -167,27 +175,32 @@ func (f *factory) ClientFor(ctx context.Context, mg resource.ModernManaged, regi
 	if err := validateEndpoint(c); err != nil {
 		return nil, err
 	}
-	src, err := f.source(ctx, c)
+	set, err := f.credentials(ctx, c, region)
+	if err != nil {
+		f.statuses.report(ctx, c, Identity{}, err)
+		return nil, err
+	}
+	id, err := set.resolve(ctx)
+	f.statuses.report(ctx, c, id, err)
 	if err != nil {
 		return nil, err
 	}
 
-	k := cacheKey{kind: c.Kind, namespace: c.Namespace, name: c.Name, region: region}
+	k := cacheKey{config: keyOf(c), region: region}
 	if v, ok := f.cache.Get(k); ok {
 		e := v.(cacheEntry) //nolint:forcetypeassert // The cache only ever holds cacheEntry values.
-		if e.configVersion == c.ResourceVersion && e.secretVersion == src.secretVersion {
+		if e.set == set {
 			return e.api, nil
 		}
 	}
-
-	flight := c.String() + "\x00" + region + "\x00" + c.ResourceVersion + "\x00" + src.secretVersion
+	flight := fmt.Sprintf("%s\x00%s\x00%p", c, region, set)
 	v, err, _ := f.builds.Do(flight, func() (any, error) {
-		api, err := f.build(ctx, c, region, src)
+		api, err := f.build(ctx, c, region, set, id)
 		if err != nil {
 			return nil, err
 		}
-		f.cache.Add(k, cacheEntry{configVersion: c.ResourceVersion, secretVersion: src.secretVersion, api: api})
-		f.log.Debug("Built EC2 client", "config", c.String(), "region", region, "source", string(c.Source), "endpoint", c.Endpoint)
+		f.cache.Add(k, cacheEntry{set: set, api: api})
+		f.log.Debug("Built EC2 client", "config", c.String(), "region", region, "source", string(c.Source), "endpoint", c.Endpoint, "account", id.AccountID)
 		return api, nil
 	})
 	if err != nil {
@@ -197,39 +210,97 @@ func (f *factory) ClientFor(ctx context.Context, mg resource.ModernManaged, regi
 }
 
 func validateEndpoint(c *Config) error {
-	if c.Endpoint == "" {
-		return nil
-	}
-	u, err := url.Parse(c.Endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errors.Errorf("%s: spec.endpoint.url %q is not an http or https URL, e.g. http://127.0.0.1:4566", c, c.Endpoint)
+	for _, e := range []struct{ field, url string }{{"spec.endpoint.url", c.Endpoint}, {"spec.endpoint.stsURL", c.STSEndpoint}} {
+		if e.url == "" {
+			continue
+		}
+		u, err := url.Parse(e.url)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return errors.Errorf("%s: %s %q is not an http or https URL, e.g. http://127.0.0.1:4566", c, e.field, e.url)
+		}
 	}
 	return nil
 }
 
-// source resolves the credentials of c.
-func (f *factory) source(ctx context.Context, c *Config) (source, error) {
-	account := string(c.Source)
+// credentials returns the credential set of c, built again only when c's
+// spec or its credentials material changed.
+func (f *factory) credentials(ctx context.Context, c *Config, region string) (*credentialSet, error) {
+	m, err := f.material(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	k := keyOf(c)
+	fp := configVersion(c) + "\x00" + m.fingerprint
+	if v, ok := f.creds.Get(k); ok {
+		e := v.(credsEntry) //nolint:forcetypeassert // The cache only ever holds credsEntry values.
+		if e.fingerprint == fp {
+			return e.set, nil
+		}
+	}
+	v, err, _ := f.builds.Do("credentials\x00"+c.String()+"\x00"+fp, func() (any, error) {
+		if v, ok := f.creds.Get(k); ok && v.(credsEntry).fingerprint == fp { //nolint:forcetypeassert // See above.
+			return v.(credsEntry).set, nil //nolint:forcetypeassert // See above.
+		}
+		stsCfg, err := f.loadConfig(ctx, region, aws.AnonymousCredentials{})
+		if err != nil {
+			return nil, errors.Wrapf(err, "cannot load the AWS SDK configuration of %s", c)
+		}
+		env := func(ctx context.Context) (aws.Config, error) { return f.loadConfig(ctx, region, nil) }
+		set, err := newCredentialSet(ctx, c, m, stsCfg, env)
+		if err != nil {
+			return nil, err
+		}
+		f.creds.Add(k, credsEntry{fingerprint: fp, set: set})
+		f.log.Debug("Built credentials", "config", c.String(), "source", string(c.Source), "hops", len(c.AssumeRoleChain))
+		return set, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*credentialSet), nil //nolint:forcetypeassert // The flight only returns credential sets.
+}
+
+// configVersion is the spec generation of c, or its resource version where
+// the API server keeps no generation.
+func configVersion(c *Config) string {
+	if c.Generation != 0 {
+		return "g" + strconv.FormatInt(c.Generation, 10)
+	}
+	return "v" + c.ResourceVersion
+}
+
+// material reads what the credentials of c are built from besides c.
+func (f *factory) material(ctx context.Context, c *Config) (material, error) {
 	switch c.Source {
 	case apisv1alpha1.CredentialsSourceSecret:
 		p, err := getSecretProfile(ctx, f.kube, c)
 		if err != nil {
-			return source{}, err
+			return material{}, err
 		}
-		return source{profile: &p, secretVersion: p.version}, nil
-	case apisv1alpha1.CredentialsSourceNone:
-		return source{credentials: aws.AnonymousCredentials{}, account: withEndpoint(account, c)}, nil
+		return material{profile: &p, fingerprint: "secret " + p.version}, nil
 	case apisv1alpha1.CredentialsSourceWebIdentity:
-		if c.WebIdentity == nil {
-			return source{}, errors.Errorf("%s: spec.credentials.webIdentity is required when spec.credentials.source is WebIdentity", c)
-		}
-		// The credentials need an STS client, made in build.
-		return source{account: withEndpoint(c.WebIdentity.RoleARN, c)}, nil
-	case apisv1alpha1.CredentialsSourceEnvironment:
-		return source{account: withEndpoint(account, c)}, nil
+		return webIdentityMaterial(ctx, f.kube, c)
+	case apisv1alpha1.CredentialsSourcePodIdentity:
+		return material{fingerprint: os.Getenv(envContainerCredentialsFullURI) + "\x00" + os.Getenv(envContainerAuthorizationTokenFile)}, nil
+	case apisv1alpha1.CredentialsSourceNone, apisv1alpha1.CredentialsSourceEnvironment:
+		return material{}, nil
 	default:
-		return source{}, errors.Errorf("%s: unknown credentials source %q", c, c.Source)
+		return material{}, errors.Errorf("%s: unknown credentials source %q", c, c.Source)
 	}
+}
+
+// loadConfig loads the SDK configuration of region; creds replaces the
+// default credentials chain unless nil.
+func (f *factory) loadConfig(ctx context.Context, region string, creds aws.CredentialsProvider) (aws.Config, error) {
+	opts := []func(*config.LoadOptions) error{
+		config.WithRegion(region),
+		config.WithHTTPClient(f.http),
+		config.WithRetryer(func() aws.Retryer { return retry.NewStandard() }),
+	}
+	if creds != nil {
+		opts = append(opts, config.WithCredentialsProvider(creds))
+	}
+	return config.LoadDefaultConfig(ctx, opts...)
 }
 
 // withEndpoint scopes an account to c's endpoint: another endpoint is
@@ -241,81 +312,26 @@ func withEndpoint(account string, c *Config) string {
 	return account + "@" + c.Endpoint
 }
 
-// build makes an EC2 client for c in region.
-func (f *factory) build(ctx context.Context, c *Config, region string, src source) (API, error) {
-	scope := Scope{Region: region, Config: c.String(), Endpoint: c.Endpoint, Anonymous: c.Source == apisv1alpha1.CredentialsSourceNone}
-	if src.profile != nil {
-		creds, err := src.profile.credentials()
-		if err != nil {
-			return nil, err
-		}
-		src.credentials = credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)
-		src.account = withEndpoint(creds.AccessKeyID, c)
-		scope.AccessKeyID = creds.AccessKeyID
-	}
-	if c.WebIdentity != nil {
-		scope.Account = accountOf(c.WebIdentity.RoleARN)
-	}
-	opts := []func(*config.LoadOptions) error{
-		config.WithRegion(region),
-		config.WithHTTPClient(f.http),
-		config.WithRetryer(func() aws.Retryer { return retry.NewStandard() }),
-	}
-	switch {
-	case src.credentials != nil:
-		opts = append(opts, config.WithCredentialsProvider(src.credentials))
-	case c.Source == apisv1alpha1.CredentialsSourceWebIdentity:
-		// STS's AssumeRoleWithWebIdentity is unsigned. Anonymous credentials
-		// keep the loader from resolving, and failing on, the default chain
-		// before the web identity provider replaces them below.
-		opts = append(opts, config.WithCredentialsProvider(aws.AnonymousCredentials{}))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+// build makes an EC2 client for c in region that signs with set.
+func (f *factory) build(ctx context.Context, c *Config, region string, set *credentialSet, id Identity) (API, error) {
+	cfg, err := f.loadConfig(ctx, region, aws.AnonymousCredentials{})
 	if err != nil {
 		return nil, errors.Wrapf(err, "cannot load the AWS SDK configuration of %s", c)
 	}
-	if c.Source == apisv1alpha1.CredentialsSourceWebIdentity {
-		p, err := webIdentityProvider(cfg, c)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Credentials = aws.NewCredentialsCache(p)
+	cfg.Credentials = set.provider
+	account := withEndpoint(set.budgetAccount(id), c)
+	scope := Scope{Region: region, Config: c.String(), Endpoint: c.Endpoint, Account: id.AccountID, Anonymous: c.Source == apisv1alpha1.CredentialsSourceNone}
+	if id.AccountID == "" {
+		scope.AccessKeyID = set.fallbackAccount
 	}
 	return Explaining(newSDKClient(ec2.NewFromConfig(cfg, func(o *ec2.Options) {
 		if c.Endpoint != "" {
 			// Only EC2 goes to the endpoint; STS keeps its own.
 			o.BaseEndpoint = aws.String(c.Endpoint)
 		}
-		o.APIOptions = append(o.APIOptions, f.budget.APIOption(src.account, region))
+		o.APIOptions = append(o.APIOptions, set.renewOption(), f.budget.APIOption(account, region))
 		if f.metrics != nil {
 			o.APIOptions = append(o.APIOptions, f.metrics.APIOption(ProviderConfigLabel(c.Namespace, c.Name), region))
 		}
 	})), scope), nil
-}
-
-// accountOf returns the account ID of an ARN such as
-// arn:aws:iam::123456789012:role/egress, or "".
-func accountOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[4]
-}
-
-// webIdentityProvider assumes c's role with a web identity token file.
-func webIdentityProvider(cfg aws.Config, c *Config) (aws.CredentialsProvider, error) {
-	wi := c.WebIdentity
-	tokenFile := os.Getenv(envWebIdentityTokenFile)
-	if wi.TokenFile != nil && *wi.TokenFile != "" {
-		tokenFile = *wi.TokenFile
-	}
-	if tokenFile == "" {
-		return nil, errors.Errorf("%s: spec.credentials.webIdentity.tokenFile is not set and the provider has no %s: set one of them", c, envWebIdentityTokenFile)
-	}
-	return stscreds.NewWebIdentityRoleProvider(sts.NewFromConfig(cfg), wi.RoleARN, stscreds.IdentityTokenFile(tokenFile), func(o *stscreds.WebIdentityRoleOptions) {
-		if wi.RoleSessionName != nil {
-			o.RoleSessionName = *wi.RoleSessionName
-		}
-	}), nil
 }

@@ -99,7 +99,7 @@ func TestClientForSources(t *testing.T) {
 				objs: []client.Object{clusterProviderConfig(cpcCredentials(apisv1alpha1.ClusterProviderCredentials{Source: apisv1alpha1.CredentialsSourceEnvironment}))},
 				mg:   natGateway(withConfigRef(apisv1alpha1.ClusterProviderConfigKind, "default")),
 			},
-			want: want{err: "get credentials: failed to refresh cached credentials"},
+			want: want{err: "ClusterProviderConfig default: cannot get credentials from the provider's environment (source Environment): failed to refresh cached credentials"},
 		},
 		"WebIdentity": {
 			reason: "Source WebIdentity assumes the role with the token file's token, then signs with the role's credentials.",

@@ -45,6 +45,10 @@ type Config struct {
 	// ResourceVersion of the configuration when it was read.
 	ResourceVersion string
 
+	// Generation of the configuration's spec: its credentials are resolved
+	// again only when it changes, never when only its status does.
+	Generation int64
+
 	// Source of the credentials.
 	Source apisv1alpha1.CredentialsSource
 
@@ -56,8 +60,15 @@ type Config struct {
 	// WebIdentity configures Source WebIdentity.
 	WebIdentity *apisv1alpha1.WebIdentity
 
+	// AssumeRoleChain are the roles assumed, in order, with the credentials
+	// of Source.
+	AssumeRoleChain []apisv1alpha1.AssumeRole
+
 	// Endpoint overrides the EC2 endpoint when not empty.
 	Endpoint string
+
+	// STSEndpoint overrides the STS endpoint of every hop when not empty.
+	STSEndpoint string
 }
 
 // String names the configuration as a person finds it: "ProviderConfig
@@ -116,8 +127,11 @@ func getProviderConfig(ctx context.Context, kube client.Reader, nn types.Namespa
 		Namespace:       pc.GetNamespace(),
 		Name:            pc.GetName(),
 		ResourceVersion: pc.GetResourceVersion(),
+		Generation:      pc.GetGeneration(),
 		Source:          pc.Spec.Credentials.Source,
+		AssumeRoleChain: pc.Spec.AssumeRoleChain,
 		Endpoint:        endpointURL(pc.Spec.Endpoint),
+		STSEndpoint:     stsEndpointURL(pc.Spec.Endpoint),
 	}
 	switch c.Source {
 	case apisv1alpha1.CredentialsSourceSecret:
@@ -127,7 +141,7 @@ func getProviderConfig(ctx context.Context, kube client.Reader, nn types.Namespa
 		// A namespaced configuration only ever reads its own namespace.
 		c.SecretRef = pc.Spec.Credentials.SecretRef.ToSecretKeySelector(pc.GetNamespace())
 	case apisv1alpha1.CredentialsSourceNone:
-	case apisv1alpha1.CredentialsSourceEnvironment, apisv1alpha1.CredentialsSourceWebIdentity:
+	case apisv1alpha1.CredentialsSourceEnvironment, apisv1alpha1.CredentialsSourceWebIdentity, apisv1alpha1.CredentialsSourcePodIdentity:
 		return nil, errors.Errorf("%s: credentials source %s is not allowed in a namespaced ProviderConfig: use Secret or None, or a ClusterProviderConfig", c, c.Source)
 	default:
 		return nil, errors.Errorf("%s: unknown credentials source %q: use Secret or None", c, c.Source)
@@ -144,8 +158,11 @@ func getClusterProviderConfig(ctx context.Context, kube client.Reader, name stri
 		Kind:            apisv1alpha1.ClusterProviderConfigKind,
 		Name:            pc.GetName(),
 		ResourceVersion: pc.GetResourceVersion(),
+		Generation:      pc.GetGeneration(),
 		Source:          pc.Spec.Credentials.Source,
+		AssumeRoleChain: pc.Spec.AssumeRoleChain,
 		Endpoint:        endpointURL(pc.Spec.Endpoint),
+		STSEndpoint:     stsEndpointURL(pc.Spec.Endpoint),
 	}
 	switch c.Source {
 	case apisv1alpha1.CredentialsSourceSecret:
@@ -162,9 +179,9 @@ func getClusterProviderConfig(ctx context.Context, kube client.Reader, name stri
 			return nil, errors.Errorf("%s: spec.credentials.webIdentity is required when spec.credentials.source is WebIdentity", c)
 		}
 		c.WebIdentity = pc.Spec.Credentials.WebIdentity.DeepCopy()
-	case apisv1alpha1.CredentialsSourceEnvironment, apisv1alpha1.CredentialsSourceNone:
+	case apisv1alpha1.CredentialsSourceEnvironment, apisv1alpha1.CredentialsSourcePodIdentity, apisv1alpha1.CredentialsSourceNone:
 	default:
-		return nil, errors.Errorf("%s: unknown credentials source %q: use Secret, Environment, WebIdentity or None", c, c.Source)
+		return nil, errors.Errorf("%s: unknown credentials source %q: use Secret, Environment, WebIdentity, PodIdentity or None", c, c.Source)
 	}
 	return c, nil
 }
@@ -174,6 +191,13 @@ func endpointURL(e *apisv1alpha1.Endpoint) string {
 		return ""
 	}
 	return e.URL
+}
+
+func stsEndpointURL(e *apisv1alpha1.Endpoint) string {
+	if e == nil || e.STSURL == nil {
+		return ""
+	}
+	return *e.STSURL
 }
 
 // A secretProfile is the AWS shared-credentials profile a Secret holds, read

@@ -230,7 +230,7 @@ func TestGetConfig(t *testing.T) {
 				kube: newKube(clusterProviderConfig(cpcCredentials(apisv1alpha1.ClusterProviderCredentials{Source: "Filesystem"}))).client(),
 				mg:   natGateway(withConfigRef("ClusterProviderConfig", "default")),
 			},
-			want: want{err: `ClusterProviderConfig default: unknown credentials source "Filesystem": use Secret, Environment, WebIdentity or None`},
+			want: want{err: `ClusterProviderConfig default: unknown credentials source "Filesystem": use Secret, Environment, WebIdentity, PodIdentity or None`},
 		},
 	}
 	for name, tc := range cases {

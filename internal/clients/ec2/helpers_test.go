@@ -97,7 +97,10 @@ func pcEndpoint(u string) func(*apisv1alpha1.ProviderConfig) {
 }
 
 func pcVersion(v string) func(*apisv1alpha1.ProviderConfig) {
-	return func(pc *apisv1alpha1.ProviderConfig) { pc.SetResourceVersion(v) }
+	return func(pc *apisv1alpha1.ProviderConfig) {
+		pc.SetResourceVersion(v)
+		pc.SetGeneration(int64(len(v)) + int64(v[0]))
+	}
 }
 
 func clusterProviderConfig(m ...func(*apisv1alpha1.ClusterProviderConfig)) *apisv1alpha1.ClusterProviderConfig {
@@ -137,6 +140,8 @@ type kube struct {
 	mu   sync.Mutex
 	objs []client.Object
 	gets int
+	// statuses are the status writes, in order.
+	statuses []client.Object
 }
 
 func newKube(objs ...client.Object) *kube { return &kube{objs: objs} }
@@ -168,7 +173,16 @@ func (k *kube) get(_ context.Context, key client.ObjectKey, obj client.Object) e
 }
 
 func (k *kube) client() *test.MockClient {
-	return &test.MockClient{MockGet: k.get}
+	return &test.MockClient{MockGet: k.get, MockStatusUpdate: k.updateStatus}
+}
+
+func (k *kube) updateStatus(_ context.Context, obj client.Object, _ ...client.SubResourceUpdateOption) error {
+	o := obj.DeepCopyObject().(client.Object)
+	k.put(o)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.statuses = append(k.statuses, o)
+	return nil
 }
 
 // failingGet answers every Get with errBoom.

@@ -27,7 +27,6 @@ const (
 	CodeGatewayNotAttached           = "Gateway.NotAttached"
 	CodeUnsupportedOperation         = "UnsupportedOperation"
 	CodeSignatureDoesNotMatch        = "SignatureDoesNotMatch"
-	CodeInvalidClientTokenID         = "InvalidClientTokenId"
 )
 
 // Spec fields that EC2 refusals concern.
