@@ -36,8 +36,9 @@ func main() {
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, *out, *version, strings.Split(*arches, ","), *push); err != nil {
+	err := run(ctx, *out, *version, strings.Split(*arches, ","), *push)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "xpkg:", err)
 		os.Exit(1)
 	}

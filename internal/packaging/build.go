@@ -111,8 +111,10 @@ func Build(ctx context.Context, o Options) ([]Artifact, error) {
 // goBuild builds every package's binary for linux/arch into dir, static and
 // without paths of the build machine.
 func (o Options) goBuild(ctx context.Context, arch, dir string) error {
-	args := []string{"build", "-trimpath", "-ldflags", "-s -w -X " + versionVar + "=" + o.Version, "-o", dir + string(filepath.Separator)}
-	for _, p := range Packages() {
+	pkgs := Packages()
+	args := make([]string, 0, 6+len(pkgs))
+	args = append(args, "build", "-trimpath", "-ldflags", "-s -w -X "+versionVar+"="+o.Version, "-o", dir+string(filepath.Separator))
+	for _, p := range pkgs {
 		args = append(args, p.Command)
 	}
 	cmd := exec.CommandContext(ctx, "go", args...) //nolint:gosec // go build of the repository's own commands
@@ -197,7 +199,8 @@ func (o Options) xpkg(ctx context.Context, a *Artifact) error {
 // Describe returns the commit HEAD of the repository at root, or, outside
 // git, the zero commit at SOURCE_DATE_EPOCH (or 0).
 func Describe(ctx context.Context, root string) (Commit, error) {
-	out, err := exec.CommandContext(ctx, "git", "-C", root, "log", "-1", "--format=%H %ct").Output()
+	out, err := exec.CommandContext(ctx, "git", "-C", root, "log", "-1", "--format=%H %ct").Output() //nolint:gosec // git of the repository
+
 	if err != nil {
 		sec, _ := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64)
 		return Commit{Time: time.Unix(sec, 0).UTC()}, nil //nolint:nilerr // not a git checkout: a source tarball
