@@ -90,7 +90,7 @@ func run(ctx context.Context, out, version string, arches []string, registry str
 }
 
 func rel(root, path string) string {
-	if r, err := filepath.Rel(root, path); err == nil {
+	if r, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(r, "..") {
 		return r
 	}
 	return path
