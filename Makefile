@@ -45,7 +45,7 @@ xpkg: ## Build the runtime images and .xpkg packages for linux/amd64 and linux/a
 
 .PHONY: publish
 publish: ## Build and push both packages: make publish REGISTRY=<host>/<org> [VERSION=<version>].
-	@if [ -z "$(REGISTRY)" ]; then echo "set REGISTRY=<host>/<org>, e.g. make publish REGISTRY=ghcr.io/egresskit"; exit 1; fi
+	@if [ -z "$(REGISTRY)" ]; then echo "set REGISTRY=<host>/<org>, e.g. make publish REGISTRY=registry.example.com/egresskit"; exit 1; fi
 	$(GO) run ./cluster/xpkg -version $(VERSION) -out $(XPKG_OUT) -push $(REGISTRY)
 
 .PHONY: lint
