@@ -39,6 +39,8 @@ const (
 type builds struct {
 	root  string
 	crank string
+	// dir holds everything built; TestMain removes it.
+	dir string
 	// byVersion holds the artifacts of each version, for this machine's
 	// architecture only: a release builds both (make build), the suite
 	// saves the second compile.
@@ -78,7 +80,7 @@ func doBuild(ctx context.Context, progress io.Writer) (builds, error) {
 	if err != nil {
 		return builds{}, errors.Wrap(err, "cannot create build directory")
 	}
-	b := builds{root: root, crank: tools.Path(local.BinCrank), byVersion: map[string][]packaging.Artifact{}}
+	b := builds{root: root, crank: tools.Path(local.BinCrank), dir: out, byVersion: map[string][]packaging.Artifact{}}
 	for _, v := range []string{version1, version2} {
 		a, err := packaging.Build(ctx, packaging.Options{
 			Root:     root,
