@@ -31,9 +31,22 @@ check-diff: generate ## Fail when generated files or go.mod are stale.
 	fi
 
 .PHONY: build
-build: ## Build the provider, function and ec2sim binaries into bin/.
+build: xpkg ## Build the binaries into bin/, and the runtime images and Crossplane packages into _output/.
 	@mkdir -p $(BIN_DIR)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN_DIR)/ ./cmd/...
+
+# The packages' runtime images are made FROM scratch with go-containerregistry
+# and the .xpkg files by crank (cluster/tools), with no Docker.
+XPKG_OUT ?= _output
+
+.PHONY: xpkg
+xpkg: ## Build the runtime images and .xpkg packages for linux/amd64 and linux/arm64 into _output/.
+	$(GO) run ./cluster/xpkg -version $(VERSION) -out $(XPKG_OUT)
+
+.PHONY: publish
+publish: ## Build and push both packages: make publish REGISTRY=<host>/<org> [VERSION=<version>].
+	@if [ -z "$(REGISTRY)" ]; then echo "set REGISTRY=<host>/<org>, e.g. make publish REGISTRY=registry.example.com/egresskit"; exit 1; fi
+	$(GO) run ./cluster/xpkg -version $(VERSION) -out $(XPKG_OUT) -push $(REGISTRY)
 
 .PHONY: lint
 lint: ## Run go vet and golangci-lint.

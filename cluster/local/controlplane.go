@@ -35,6 +35,10 @@ type Options struct {
 	// are collected and namespaces can be deleted.
 	ControllerManager bool
 
+	// Controllers are further kube-controller-manager controllers, e.g.
+	// deployment-controller for Crossplane's Deployment package runtime.
+	Controllers []string
+
 	// Dir holds data, certificates, the kubeconfig and the process logs.
 	// Empty means a new temporary directory that Stop removes.
 	Dir string
@@ -82,6 +86,9 @@ type ControlPlane struct {
 	timeout   time.Duration
 	removeDir bool
 
+	// controllers are the further kube-controller-manager controllers.
+	controllers []string
+
 	stopOnce sync.Once
 	stopErr  error
 }
@@ -101,7 +108,7 @@ type pki struct {
 // kube-controller-manager, each on free loopback ports and each waited for
 // until ready. On error it stops whatever it started.
 func Start(ctx context.Context, o Options) (*ControlPlane, error) {
-	c := &ControlPlane{Dir: o.Dir, Tools: o.Tools, progress: o.Progress, timeout: o.StartTimeout}
+	c := &ControlPlane{Dir: o.Dir, Tools: o.Tools, controllers: o.Controllers, progress: o.Progress, timeout: o.StartTimeout}
 	if c.progress == nil {
 		c.progress = os.Stderr
 	}
@@ -310,7 +317,7 @@ func (c *ControlPlane) startControllerManager(ctx context.Context) error {
 			Path: c.Tools.Path(BinControllerManager),
 			Args: []string{
 				"--kubeconfig=" + c.Kubeconfig,
-				"--controllers=garbagecollector,namespace",
+				"--controllers=" + strings.Join(append([]string{"garbagecollector", "namespace"}, c.controllers...), ","),
 				"--leader-elect=false",
 				"--bind-address=127.0.0.1",
 				fmt.Sprintf("--secure-port=%d", ports[0]),

@@ -38,6 +38,10 @@ type CrossplaneOptions struct {
 	// means DefaultStartTimeout.
 	StartTimeout time.Duration
 
+	// PackageRuntime is core's --package-runtime, e.g.
+	// "Provider=Deployment;Function=External". Empty means External.
+	PackageRuntime string
+
 	// Args are added to `crossplane core start`, e.g. --debug or
 	// --poll-interval=10s.
 	Args []string
@@ -79,6 +83,9 @@ func StartCrossplane(ctx context.Context, cp *ControlPlane, o CrossplaneOptions)
 	}
 	if o.StartTimeout == 0 {
 		o.StartTimeout = DefaultStartTimeout
+	}
+	if o.PackageRuntime == "" {
+		o.PackageRuntime = "External"
 	}
 	if o.Tools.BinDir == "" {
 		t, err := FindTools(ctx, o.Progress, ToolsCrossplane)
@@ -137,7 +144,7 @@ func StartCrossplane(ctx context.Context, cp *ControlPlane, o CrossplaneOptions)
 			Args: append([]string{
 				"core", "start",
 				"--enable-webhooks=false",
-				"--package-runtime=External",
+				"--package-runtime=" + o.PackageRuntime,
 				"--tls-client-certs-dir=" + tls.ClientDir,
 				"--xpkg-cache-dir=" + xpkg,
 				fmt.Sprintf("--metrics-port=%d", ports[0]),

@@ -65,6 +65,10 @@ type Option func(*settings)
 // address. A failed setup panics, so a missing controller cannot go unnoticed.
 func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, opts ...Option) error {
 	o.Gate.Register(func() {
+		if err := managedopts.WaitForMappings(context.Background(), mgr.GetRESTMapper(), managedopts.MappingTimeout,
+			v1alpha1.NATGatewayGroupVersionKind, v1alpha1.ElasticIPGroupVersionKind); err != nil {
+			panic(errors.Wrap(err, "cannot setup NATGateway controller"))
+		}
 		if err := Setup(mgr, o, ec, opts...); err != nil {
 			panic(errors.Wrap(err, "cannot setup NATGateway controller"))
 		}

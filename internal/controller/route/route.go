@@ -66,6 +66,10 @@ import (
 // failed setup panics, so a missing controller cannot go unnoticed.
 func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
 	o.Gate.Register(func() {
+		if err := managedopts.WaitForMappings(context.Background(), mgr.GetRESTMapper(), managedopts.MappingTimeout,
+			v1alpha1.RouteGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind); err != nil {
+			panic(errors.Wrap(err, "cannot setup Route controller"))
+		}
 		if err := Setup(mgr, o, ec); err != nil {
 			panic(errors.Wrap(err, "cannot setup Route controller"))
 		}
