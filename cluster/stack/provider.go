@@ -43,6 +43,10 @@ type ProviderOptions struct {
 	// Args are further provider flags.
 	Args []string
 
+	// Env are further environment variables, e.g. AWS_SDK_UA_APP_ID to
+	// name the provider's EC2 requests.
+	Env []string
+
 	// LogDir holds provider.log.
 	LogDir string
 }
@@ -87,7 +91,7 @@ func StartProvider(ctx context.Context, o ProviderOptions) (*Provider, error) {
 		Name:   "provider",
 		Path:   o.Binary,
 		Args:   args,
-		Env:    []string{"KUBECONFIG=" + o.Kubeconfig},
+		Env:    append([]string{"KUBECONFIG=" + o.Kubeconfig}, o.Env...),
 		LogDir: o.LogDir,
 	})
 	if err != nil {

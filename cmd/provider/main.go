@@ -11,7 +11,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"time"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/client_golang/prometheus"
@@ -186,13 +185,14 @@ func managerOptions(f *flags, s *runtime.Scheme) ctrl.Options {
 		// second renewal deadline. Under high load (hundreds of reconciles a
 		// second and hundreds of API server requests a second) leaders have
 		// been seen to lose the lease by missing the renewal deadline. Leases
-		// only, held longer, avoid that.
+		// only, held longer (60s and 50s by default), avoid that.
 		LeaderElection:             f.LeaderElection,
 		LeaderElectionID:           leaderElectionID,
 		LeaderElectionNamespace:    f.LeaderElectionNamespace,
 		LeaderElectionResourceLock: resourcelock.LeasesResourceLock,
-		LeaseDuration:              ptr.To(60 * time.Second),
-		RenewDeadline:              ptr.To(50 * time.Second),
+		LeaseDuration:              ptr.To(f.LeaseDuration),
+		RenewDeadline:              ptr.To(f.RenewDeadline),
+		RetryPeriod:                ptr.To(f.RetryPeriod),
 	}
 	if !f.EnableSecretCache {
 		o.Client = client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}}
