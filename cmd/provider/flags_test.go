@@ -160,8 +160,12 @@ func TestFlags(t *testing.T) {
 			reason: "A leader must give up before a standby may take over.",
 			args:   []string{"--leader-election-lease-duration=8s", "--leader-election-renew-deadline=8s"},
 			want: want{
-				flags: ptr.To(func() flags { f := defaults(); f.LeaseDuration, f.RenewDeadline = 8*time.Second, 8*time.Second; return f }()),
-				err:   "want 0 < --leader-election-retry-period < --leader-election-renew-deadline < --leader-election-lease-duration, got 2s, 8s and 8s",
+				flags: ptr.To(func() flags {
+					f := defaults()
+					f.LeaseDuration, f.RenewDeadline = 8*time.Second, 8*time.Second
+					return f
+				}()),
+				err: "want 0 < --leader-election-retry-period < --leader-election-renew-deadline < --leader-election-lease-duration, got 2s, 8s and 8s",
 			},
 		},
 		"NotADuration": {

@@ -48,7 +48,7 @@ func TestThrottleWallClock(t *testing.T) {
 	// The simulated clock runs a million times faster than the wall clock:
 	// on it, the bucket would refill between two requests.
 	s := newSim(t, ec2sim.Options{ClockSpeed: 1e6, ThrottleWallClock: true, Buckets: map[string]ec2sim.Bucket{"DescribeVpcs": {Max: 2, Refill: 0.01}}})
-	var codes []string
+	codes := make([]string, 0, 3)
 	for range 3 {
 		_, err := s.ec2.DescribeVpcs(s.ctx, &ec2.DescribeVpcsInput{})
 		codes = append(codes, code(err))

@@ -1,0 +1,57 @@
+// SPDX-FileCopyrightText: 2026 The egresskit Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package chaos
+
+import (
+	"os"
+	"strings"
+	"time"
+
+	"github.com/egresskit/provider-aws-egress/cluster/stack"
+)
+
+// Lines of the provider's debug log.
+const (
+	// logReconciling starts every reconcile of a managed resource.
+	logReconciling = "\tReconciling\t"
+	// logAcquired is written when a replica becomes the leader.
+	logAcquired = "acquired lease"
+)
+
+// zapTime is the layout of the timestamps of the provider's debug log.
+const zapTime = "2006-01-02T15:04:05.000Z0700"
+
+// logSize returns the size of p's log, to read only what comes after.
+func logSize(p *stack.Provider) int64 {
+	fi, err := os.Stat(p.Process().LogPath())
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// firstLine returns the time of the first line of p's log after offset
+// that contains part, and whether there is one.
+func firstLine(p *stack.Provider, offset int64, part string) (time.Time, bool) {
+	data, err := os.ReadFile(p.Process().LogPath())
+	if err != nil || int64(len(data)) < offset {
+		return time.Time{}, false
+	}
+	for l := range strings.SplitSeq(string(data[offset:]), "\n") {
+		if !strings.Contains(l, part) {
+			continue
+		}
+		stamp, _, _ := strings.Cut(l, "\t")
+		if t, err := time.Parse(zapTime, stamp); err == nil {
+			return t, true
+		}
+		return time.Time{}, true
+	}
+	return time.Time{}, false
+}
+
+func readLog(p *stack.Provider) (string, error) {
+	data, err := os.ReadFile(p.Process().LogPath())
+	return string(data), err
+}
