@@ -66,7 +66,7 @@ SOAK         ?= 30m
 SOAK_TIMEOUT ?= 90m
 
 .PHONY: soak
-soak: tools ## Soak 200 NAT gateways under EC2 faults for $(SOAK) and print the report (SOAK=10m for less).
+soak: tools ## Soak 200 NAT gateways under EC2 faults for 30 minutes (SOAK=10m for less) and print the report.
 	$(GO) test -count=1 -timeout $(SOAK_TIMEOUT) -v -run '^TestSoak$$' $(CHAOS_PKG) -soak=$(SOAK)
 
 .PHONY: bench
