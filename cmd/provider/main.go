@@ -89,7 +89,18 @@ func run(ctx context.Context, f *flags, log logging.Logger) error {
 		}
 	}
 
-	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(cfg, f.MaxReconcileRate), managerOptions(f, s))
+	mo := managerOptions(f, s)
+	var fence []ec2client.FactoryOption
+	if f.LeaderElection {
+		lease, err := newFencedLease(cfg, f.LeaderElectionNamespace, leaderElectionID, f.RenewDeadline)
+		if err != nil {
+			return err
+		}
+		mo.LeaderElectionResourceLockInterface = lease
+		// A leader that may have lost its lease changes nothing in EC2.
+		fence = append(fence, ec2client.WithFence(lease.Fence))
+	}
+	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(cfg, f.MaxReconcileRate), mo)
 	if err != nil {
 		return errors.Wrap(err, "cannot create the controller manager")
 	}
@@ -144,11 +155,11 @@ func run(ctx context.Context, f *flags, log logging.Logger) error {
 		return errors.Wrap(err, "cannot set up the CustomResourceDefinition gate")
 	}
 	nat := []natgateway.Option{natgateway.WithInventoryInterval(f.NATInventoryInterval)}
-	if err := egresscontroller.SetupGated(mgr, o, nat,
+	if err := egresscontroller.SetupGated(mgr, o, nat, append(fence,
 		ec2client.WithBudget(budget),
 		ec2client.WithMetrics(ec2m),
 		ec2client.WithLogger(log.WithValues("client", "ec2")),
-	); err != nil {
+	)...); err != nil {
 		return errors.Wrap(err, "cannot set up the provider's controllers")
 	}
 

@@ -40,6 +40,10 @@ const (
 	replicaB = "replica-b"
 )
 
+// fenceRefusal is in the error of an EC2 change a replica refuses because
+// its lease may have passed to another.
+const fenceRefusal = "another replica may lead now"
+
 // mutating reports whether an EC2 action changes something.
 func mutating(action string) bool {
 	return !strings.HasPrefix(action, "Describe")
@@ -170,6 +174,9 @@ func (e *env) partition(t *testing.T, leader, standby string, next int) {
 		t.Errorf("%s, resumed after losing its lease, still runs %s later", leader, time.Since(cont).Round(time.Second))
 	}
 	after := e.clientCalls(t)
+	if n := strings.Count(logSince(e.replicas[leader], cont), fenceRefusal); n > 0 {
+		t.Logf("%s, resumed, was refused %d EC2 changes by its lease fence before it exited", leader, n)
+	}
 	if d := diffCalls(after[leader], resumed[leader]); len(d) > 0 {
 		writes := 0
 		for a, n := range d {

@@ -55,3 +55,20 @@ func readLog(p *stack.Provider) (string, error) {
 	data, err := os.ReadFile(p.Process().LogPath())
 	return string(data), err
 }
+
+// logSince returns the lines of p's log stamped at or after t.
+func logSince(p *stack.Provider, t time.Time) string {
+	data, err := readLog(p)
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	for l := range strings.SplitSeq(data, "\n") {
+		stamp, _, _ := strings.Cut(l, "\t")
+		if at, err := time.Parse(zapTime, stamp); err == nil && !at.Before(t) {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}

@@ -88,6 +88,7 @@ type factory struct {
 	kube      client.Reader
 	budget    *Budget
 	metrics   *Metrics
+	fence     Fence
 	log       logging.Logger
 	cacheSize int
 
@@ -283,6 +284,9 @@ func (f *factory) build(ctx context.Context, c *Config, region string, src sourc
 		o.APIOptions = append(o.APIOptions, f.budget.APIOption(src.account, region))
 		if f.metrics != nil {
 			o.APIOptions = append(o.APIOptions, f.metrics.APIOption())
+		}
+		if f.fence != nil {
+			o.APIOptions = append(o.APIOptions, f.fence.APIOption())
 		}
 	}), nil
 }
