@@ -42,13 +42,28 @@ func firstLine(p *stack.Provider, offset int64, part string) (time.Time, bool) {
 		if !strings.Contains(l, part) {
 			continue
 		}
-		stamp, _, _ := strings.Cut(l, "\t")
-		if t, err := time.Parse(zapTime, stamp); err == nil {
-			return t, true
-		}
-		return time.Time{}, true
+		return lineTime(l), true
 	}
 	return time.Time{}, false
+}
+
+// klogTime is the layout of the timestamps of client-go's own log lines,
+// after their severity letter: they have no year.
+const klogTime = "0102 15:04:05.000000"
+
+// lineTime returns the time a log line is stamped with, zero when it has
+// none: zap's lines start with it, klog's after a severity letter.
+func lineTime(l string) time.Time {
+	stamp, _, _ := strings.Cut(l, "\t")
+	if t, err := time.Parse(zapTime, stamp); err == nil {
+		return t
+	}
+	if len(l) > len(klogTime) && strings.ContainsRune("IWEF", rune(l[0])) {
+		if t, err := time.ParseInLocation(klogTime, l[1:1+len(klogTime)], time.Local); err == nil {
+			return t.AddDate(time.Now().Year(), 0, 0)
+		}
+	}
+	return time.Time{}
 }
 
 func readLog(p *stack.Provider) (string, error) {
@@ -64,8 +79,7 @@ func logSince(p *stack.Provider, t time.Time) string {
 	}
 	var b strings.Builder
 	for l := range strings.SplitSeq(data, "\n") {
-		stamp, _, _ := strings.Cut(l, "\t")
-		if at, err := time.Parse(zapTime, stamp); err == nil && !at.Before(t) {
+		if at := lineTime(l); !at.IsZero() && !at.Before(t) {
 			b.WriteString(l)
 			b.WriteByte('\n')
 		}
