@@ -108,10 +108,9 @@ func TestHA(t *testing.T) {
 		t.Errorf("the leader never listed the NAT inventory: %v", before[leader])
 	}
 
-	acquired, first := e.takeover(t, standby, offset, killed)
-	t.Logf("%s took over: lease acquired %s and first reconcile %s after the kill (lease duration %s, retry period %s)",
-		standby, acquired.Sub(killed).Round(10*time.Millisecond), first.Sub(killed).Round(10*time.Millisecond), leaseDuration, retryPeriod)
-	if d := first.Sub(killed); d > takeoverBound {
+	k := e.takeover(t, standby, offset, killed, before)
+	t.Logf("%s took over from the killed leader: %s (lease duration %s, retry period %s)", standby, k.since(killed), leaseDuration, retryPeriod)
+	if d := k.reconciled.Sub(killed); d > takeoverBound {
 		t.Errorf("first reconcile %s after the kill, want within %s", d, takeoverBound)
 	}
 	e.settle(t, "after the takeover")
@@ -138,6 +137,7 @@ func (e *env) partition(t *testing.T, leader, standby string, next int) {
 	ctx := t.Context()
 	offset := logSize(e.replicas[standby])
 	pid := e.replicas[leader].Process().Pid()
+	before := e.clientCalls(t)
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
@@ -157,9 +157,8 @@ func (e *env) partition(t *testing.T, leader, standby string, next int) {
 	if err := e.create(ctx, late...); err != nil {
 		t.Fatal(err)
 	}
-	acquired, first := e.takeover(t, standby, offset, stopped)
-	t.Logf("stopped %s (SIGSTOP); %s acquired the lease %s and reconciled %s after the stop", leader, standby,
-		acquired.Sub(stopped).Round(10*time.Millisecond), first.Sub(stopped).Round(10*time.Millisecond))
+	k := e.takeover(t, standby, offset, stopped, before)
+	t.Logf("stopped %s (SIGSTOP); %s took over: %s", leader, standby, k.since(stopped))
 	e.settle(t, fmt.Sprintf("with %s stopped (%d gateways broken, %d members added)", leader, len(broken), len(late)))
 
 	resumed := e.clientCalls(t)
@@ -246,24 +245,40 @@ func logStart(p *stack.Provider) int64 {
 	return int64(strings.LastIndex(data, "=== "))
 }
 
-// takeover waits until replica id acquires the lease and reconciles after
-// offset of its log, and returns when it did each.
-func (e *env) takeover(t *testing.T, id string, offset int64, since time.Time) (time.Time, time.Time) {
+// A takeover is when a replica acquired the lease (from its log, to the
+// microsecond), first reconciled (from its log, to the second) and first
+// called EC2 (as ec2sim counts, seen within half a second).
+type takeover struct {
+	acquired, reconciled, called time.Time
+}
+
+// since gives the times of the takeover after since.
+func (k takeover) since(since time.Time) string {
+	d := func(t time.Time) time.Duration { return t.Sub(since).Round(10 * time.Millisecond) }
+	return fmt.Sprintf("lease acquired after %s, first reconcile after %s (logged to the second), first EC2 call after %s", d(k.acquired), d(k.reconciled), d(k.called))
+}
+
+// takeover waits until replica id acquires the lease, reconciles after
+// offset of its log, and calls EC2 beyond the counts before.
+func (e *env) takeover(t *testing.T, id string, offset int64, since time.Time, before map[string]map[string]int64) takeover {
 	t.Helper()
 	p := e.replicas[id]
-	var acquired, first time.Time
-	if err := poll(t.Context(), takeoverBound+time.Minute, func(context.Context) error {
+	var k takeover
+	if err := poll(t.Context(), takeoverBound+time.Minute, func(ctx context.Context) error {
 		var ok1, ok2 bool
-		acquired, ok1 = firstLine(p, offset, logAcquired)
-		first, ok2 = firstLine(p, offset, logReconciling)
-		if !ok1 || !ok2 {
-			return errors.Errorf("%s has not taken over %s after %s (acquired %v, reconciled %v)", id, time.Since(since).Round(time.Second), since.Format(time.TimeOnly), ok1, ok2)
+		k.acquired, ok1 = firstLine(p, offset, logAcquired)
+		k.reconciled, ok2 = firstLine(p, offset, logReconciling)
+		if calls, err := e.sim.Admin.ClientCalls(ctx); err == nil && k.called.IsZero() && sumCalls(calls[id], before[id]) > 0 {
+			k.called = time.Now()
+		}
+		if !ok1 || !ok2 || k.called.IsZero() {
+			return errors.Errorf("%s has not taken over %s after %s (acquired %v, reconciled %v, called EC2 %v)", id, time.Since(since).Round(time.Second), since.Format(time.TimeOnly), ok1, ok2, !k.called.IsZero())
 		}
 		return nil
 	}); err != nil {
 		t.Fatalf("%v\n%s", err, p.Tail(30))
 	}
-	return acquired, first
+	return k
 }
 
 // settle waits for every resource to be Ready and audits EC2.

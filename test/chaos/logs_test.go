@@ -19,9 +19,6 @@ const (
 	logAcquired = "acquired lease"
 )
 
-// zapTime is the layout of the timestamps of the provider's debug log.
-const zapTime = "2006-01-02T15:04:05.000Z0700"
-
 // logSize returns the size of p's log, to read only what comes after.
 func logSize(p *stack.Provider) int64 {
 	fi, err := os.Stat(p.Process().LogPath())
@@ -52,14 +49,15 @@ func firstLine(p *stack.Provider, offset int64, part string) (time.Time, bool) {
 const klogTime = "0102 15:04:05.000000"
 
 // lineTime returns the time a log line is stamped with, zero when it has
-// none: zap's lines start with it, klog's after a severity letter.
+// none: the provider's debug lines start with it (RFC 3339, to the second),
+// klog's come after a severity letter.
 func lineTime(l string) time.Time {
 	stamp, _, _ := strings.Cut(l, "\t")
-	if t, err := time.Parse(zapTime, stamp); err == nil {
+	if t, err := time.Parse(time.RFC3339Nano, stamp); err == nil {
 		return t
 	}
 	if len(l) > len(klogTime) && strings.ContainsRune("IWEF", rune(l[0])) {
-		if t, err := time.ParseInLocation(klogTime, l[1:1+len(klogTime)], time.Local); err == nil {
+		if t, err := time.ParseInLocation(klogTime, l[1:1+len(klogTime)], time.Now().Location()); err == nil {
 			return t.AddDate(time.Now().Year(), 0, 0)
 		}
 	}
