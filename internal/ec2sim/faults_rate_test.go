@@ -92,3 +92,23 @@ func TestClientCalls(t *testing.T) {
 		t.Errorf("ClientCalls after ResetCalls: %v, want none", got)
 	}
 }
+
+func TestWallClockTimestamps(t *testing.T) {
+	// A thousand simulated seconds a second: 50 ms put the simulated clock
+	// almost a minute ahead of the wall clock.
+	for name, wall := range map[string]bool{"Simulated": false, "Wall": true} {
+		t.Run(name, func(t *testing.T) {
+			s := newSim(t, ec2sim.Options{ClockSpeed: 1000, WallClockTimestamps: wall, DisableThrottling: true, Durations: slow})
+			_, subnetID := s.network()
+			time.Sleep(50 * time.Millisecond)
+			out, err := s.ec2.CreateNatGateway(s.ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(subnetID), ConnectivityType: "private"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ahead := aws.ToTime(out.NatGateway.CreateTime).Sub(time.Now())
+			if wall && ahead > time.Second || !wall && ahead < 10*time.Second {
+				t.Errorf("createTime is %s ahead of the wall clock with WallClockTimestamps %v", ahead, wall)
+			}
+		})
+	}
+}

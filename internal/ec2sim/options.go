@@ -50,6 +50,12 @@ type Options struct {
 	// (1 when zero). Lifecycles, retention, drains, eventual consistency and
 	// (unless ThrottleWallClock) throttle refills follow the simulated clock.
 	ClockSpeed float64
+	// WallClockTimestamps writes the times of responses, such as a NAT
+	// gateway's createTime and deleteTime, as the wall-clock moments their
+	// events happened, so a client that compares them with its own clock
+	// is not misled by a fast simulated clock. The admin API's state keeps
+	// simulated times.
+	WallClockTimestamps bool
 	// Seed seeds the random choices of injected faults.
 	Seed uint64
 	// Faults are installed at start.

@@ -289,6 +289,14 @@ func (s *Server) serve(ctx context.Context, action string, h handler, p *params,
 	return body, nil
 }
 
+// stamp writes a simulated time into a response.
+func (c *call) stamp(t time.Time) string {
+	if c.s.opts.WallClockTimestamps {
+		t = c.s.clock.Wall(t)
+	}
+	return formatTime(t)
+}
+
 // throttleNow is the time the token buckets refill on.
 func (s *Server) throttleNow() time.Time {
 	if s.opts.ThrottleWallClock {

@@ -122,7 +122,7 @@ func TestSoak(t *testing.T) {
 	e := newEnv(t, envOptions{
 		ns:          "soak",
 		durations:   soakDurations,
-		sim:         []string{fmt.Sprintf("--speed=%d", soakSpeed), "--throttle-wall-clock", "--seed=30"},
+		sim:         []string{fmt.Sprintf("--speed=%d", soakSpeed), "--throttle-wall-clock", "--wall-clock-timestamps", "--seed=30"},
 		provider:    []string{"--ec2-api-budget=1", "--poll=30s"},
 		routeTables: 1,
 		quiet:       true,
