@@ -105,7 +105,7 @@ func TestWallClockTimestamps(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ahead := aws.ToTime(out.NatGateway.CreateTime).Sub(time.Now())
+			ahead := time.Until(aws.ToTime(out.NatGateway.CreateTime))
 			if wall && ahead > time.Second || !wall && ahead < 10*time.Second {
 				t.Errorf("createTime is %s ahead of the wall clock with WallClockTimestamps %v", ahead, wall)
 			}
