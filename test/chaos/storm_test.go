@@ -7,10 +7,13 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
@@ -31,17 +34,18 @@ const (
 	// and deleted; stormEndKills more while all of them are deleted.
 	stormKills    = 100
 	stormEndKills = 20
-	// stormReplaceAt are the kill counts at which stormReplaced gateways
-	// are failed or deleted outside Crossplane, to be replaced.
-	stormReplaced = 6
+	// Every stormReplaceEvery kills stormReplaced gateways are failed or
+	// deleted outside Crossplane, to be replaced; every stormRecycleEvery
+	// kills one member is deleted and a new one created.
+	stormReplaceEvery = 4
+	stormReplaced     = 2
+	stormRecycleEvery = 10
 	// heldFor outlasts any life of the provider: a held answer never comes.
 	heldFor = 5 * time.Minute
 	// convergeTimeout bounds the wait for every resource to be Ready, or
 	// gone, once the storm has passed.
 	convergeTimeout = 4 * time.Minute
 )
-
-var stormReplaceAt = []int{25, 80}
 
 // A life is how long the provider runs between kills: most are short,
 // some long enough to get through a few reconciles.
@@ -56,21 +60,21 @@ func life(rnd *rand.Rand) time.Duration {
 // applied the request (the provider dies waiting for them), and answers
 // lost after EC2 applied it (the SDK sees an InternalError and retries).
 var stormFaults = []ec2sim.Fault{
-	{Action: "CreateNatGateway", Hold: heldFor, Times: 1},
-	{Action: "CreateNatGateway", ErrorRate: 1, ErrorAfterApply: true, Times: 2},
-	{Action: "AllocateAddress", Hold: heldFor, Times: 1},
-	{Action: "AllocateAddress", ErrorRate: 1, ErrorAfterApply: true, Times: 1},
-	{Action: "CreateRoute", Hold: heldFor, Times: 1},
-	{Action: "CreateRoute", ErrorRate: 1, ErrorAfterApply: true, Times: 1},
-	{Action: "ReplaceRoute", Hold: heldFor, Times: 1},
-	{Action: "ReplaceRoute", ErrorRate: 1, ErrorAfterApply: true, Times: 1},
-	{Action: "DeleteNatGateway", Hold: heldFor, Times: 1},
-	{Action: "DeleteNatGateway", ErrorRate: 1, ErrorAfterApply: true, Times: 1},
-	{Action: "ReleaseAddress", Hold: heldFor, Times: 1},
-	{Action: "ReleaseAddress", ErrorRate: 1, ErrorAfterApply: true, Times: 1},
-	{Action: "DeleteRoute", Hold: heldFor, Times: 1},
-	{Action: "DeleteRoute", ErrorRate: 1, ErrorAfterApply: true, Times: 1},
-	{Action: "CreateTags", ErrorRate: 1, ErrorAfterApply: true, Times: 1},
+	{Action: "CreateNatGateway", Hold: heldFor, Times: 2},
+	{Action: "CreateNatGateway", ErrorRate: 1, ErrorAfterApply: true, Times: 3},
+	{Action: "AllocateAddress", Hold: heldFor, Times: 2},
+	{Action: "AllocateAddress", ErrorRate: 1, ErrorAfterApply: true, Times: 2},
+	{Action: "CreateRoute", Hold: heldFor, Times: 2},
+	{Action: "CreateRoute", ErrorRate: 1, ErrorAfterApply: true, Times: 3},
+	{Action: "ReplaceRoute", Hold: heldFor, Times: 2},
+	{Action: "ReplaceRoute", ErrorRate: 1, ErrorAfterApply: true, Times: 3},
+	{Action: "DeleteNatGateway", Hold: heldFor, Times: 2},
+	{Action: "DeleteNatGateway", ErrorRate: 1, ErrorAfterApply: true, Times: 3},
+	{Action: "ReleaseAddress", Hold: heldFor, Times: 2},
+	{Action: "ReleaseAddress", ErrorRate: 1, ErrorAfterApply: true, Times: 2},
+	{Action: "DeleteRoute", Hold: heldFor, Times: 2},
+	{Action: "DeleteRoute", ErrorRate: 1, ErrorAfterApply: true, Times: 3},
+	{Action: "CreateTags", ErrorRate: 1, ErrorAfterApply: true, Times: 3},
 }
 
 // pickFaults returns up to n faults of distinct actions.
@@ -124,8 +128,8 @@ func byAction(m map[string]int) string {
 // storm kills the provider kills times, a random life apart, and restarts
 // it each time under new faults. Before each restart it calls at(n) with
 // the number of kills so far. It clears the faults when it ends.
-func (e *env) storm(ctx context.Context, rnd *rand.Rand, kills int, at func(n int) error) (stormStats, error) {
-	st := stormStats{held: map[string]int{}, lost: map[string]int{}}
+func (e *env) storm(ctx context.Context, rnd *rand.Rand, kills int, at func(n int) error) (st stormStats, err error) {
+	st = stormStats{held: map[string]int{}, lost: map[string]int{}}
 	begin := time.Now()
 	defer func() { st.took = time.Since(begin) }()
 	p := e.provider()
@@ -233,20 +237,40 @@ func TestKillStorm(t *testing.T) {
 	}
 	var gone []member
 	var broken []string
+	live := slices.Clone(members[:stormMembers])
+	next := len(members)
+	remove := func(m member) error {
+		gone = append(gone, m)
+		for _, o := range m.objects() {
+			if err := client.IgnoreNotFound(shared.client.Delete(ctx, o)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	phases := func(n int) error {
-		switch n {
-		case stormJoinAt:
+		switch {
+		case n == stormJoinAt:
+			live = append(live, members[stormMembers:]...)
 			return e.create(ctx, members[stormMembers:]...)
-		case stormDeleteAt:
-			gone = members[:stormGone]
-			for _, m := range gone {
-				for _, o := range m.objects() {
-					if err := shared.client.Delete(ctx, o); err != nil {
-						return err
-					}
+		case n == stormDeleteAt:
+			for _, m := range live[:stormGone] {
+				if err := remove(m); err != nil {
+					return err
 				}
 			}
-		case stormReplaceAt[0], stormReplaceAt[1]:
+			live = live[stormGone:]
+		case n%stormRecycleEvery == stormRecycleEvery/2:
+			k := rnd.IntN(len(live))
+			if err := remove(live[k]); err != nil {
+				return err
+			}
+			m := e.member(fmt.Sprintf("m%02d", next), next, memberKind(next))
+			next++
+			members = append(members, m)
+			live[k] = m
+			return e.create(ctx, m)
+		case n%stormReplaceEvery == 0:
 			ids, err := e.replace(ctx, rnd, stormReplaced)
 			broken = append(broken, ids...)
 			return err
@@ -261,8 +285,15 @@ func TestKillStorm(t *testing.T) {
 	for _, m := range members {
 		mrs += len(m.objects())
 	}
-	t.Logf("kill storm over %d managed resources (%d NATGateways, public and private, with their ElasticIPs and Routes; %d deleted and %d joined during the storm; %d gateways failed or deleted outside Crossplane): %s",
-		mrs, len(members), len(gone)*3, stormLate*3, len(broken), st)
+	deleted, first := 0, 0
+	for _, m := range gone {
+		deleted += len(m.objects())
+	}
+	for _, m := range members[:stormMembers] {
+		first += len(m.objects())
+	}
+	t.Logf("kill storm over %d managed resources (%d NATGateways, public and private, with their ElasticIPs and Routes; %d of them created first, %d during the storm, and %d deleted during it; %d gateways failed or deleted outside Crossplane): %s",
+		mrs, len(members), first, mrs-first, deleted, len(broken), st)
 
 	took, err := e.waitAllReady(ctx, convergeTimeout)
 	if err != nil {
