@@ -238,6 +238,7 @@ func TestKillStorm(t *testing.T) {
 	var gone []member
 	var broken []string
 	live := slices.Clone(members[:stormMembers])
+	late := slices.Clone(members[stormMembers:])
 	next := len(members)
 	remove := func(m member) error {
 		gone = append(gone, m)
@@ -251,8 +252,8 @@ func TestKillStorm(t *testing.T) {
 	phases := func(n int) error {
 		switch {
 		case n == stormJoinAt:
-			live = append(live, members[stormMembers:]...)
-			return e.create(ctx, members[stormMembers:]...)
+			live = append(live, late...)
+			return e.create(ctx, late...)
 		case n == stormDeleteAt:
 			for _, m := range live[:stormGone] {
 				if err := remove(m); err != nil {
