@@ -57,19 +57,30 @@ lint: ## Run go vet and golangci-lint.
 tools: ## Build the local control plane tools (cached; the first build takes about 15 minutes).
 	cluster/tools/build.sh all
 
-# The end-to-end suite runs after the other packages, verbosely, so that its
-# scenarios and the times they measure show in the output. It runs even when
-# other packages failed; make test fails if either did.
-E2E_PKG := ./test/e2e
+# The end-to-end and chaos suites run after the other packages, verbosely, so
+# that their scenarios and the figures they measure show in the output. They
+# run even when other packages failed; make test fails if any did.
+E2E_PKG   := ./test/e2e
+CHAOS_PKG := ./test/chaos
 
 .PHONY: test
-test: tools ## Run every test: unit, simulator, CRD validation and end to end.
+test: tools ## Run every test: unit, simulator, CRD validation, end to end and chaos.
 	@status=0; \
-	echo "$(GO) test -count=1 -timeout 60m <every package but $(E2E_PKG)>"; \
-	$(GO) test -count=1 -timeout 60m $$($(GO) list ./... | grep -v '/test/e2e$$') || status=1; \
+	echo "$(GO) test -count=1 -timeout 60m <every package but $(E2E_PKG) and $(CHAOS_PKG)>"; \
+	$(GO) test -count=1 -timeout 60m $$($(GO) list ./... | grep -v -e '/test/e2e$$' -e '/test/chaos$$') || status=1; \
 	echo "$(GO) test -count=1 -timeout 30m -v $(E2E_PKG)"; \
 	$(GO) test -count=1 -timeout 30m -v $(E2E_PKG) || status=1; \
+	echo "$(GO) test -count=1 -timeout 30m -v $(CHAOS_PKG)"; \
+	$(GO) test -count=1 -timeout 30m -v $(CHAOS_PKG) || status=1; \
 	exit $$status
+
+# SOAK is how long make soak injects faults; SOAK_TIMEOUT bounds the run.
+SOAK         ?= 30m
+SOAK_TIMEOUT ?= 90m
+
+.PHONY: soak
+soak: tools ## Soak 200 NAT gateways under EC2 faults for 30 minutes (SOAK=10m for less) and print the report.
+	$(GO) test -count=1 -timeout $(SOAK_TIMEOUT) -v -run '^TestSoak$$' $(CHAOS_PKG) -soak=$(SOAK)
 
 .PHONY: bench
 bench: ## Run the benchmarks and print their figures.

@@ -43,7 +43,8 @@ type ProviderOptions struct {
 	// Args are further provider flags.
 	Args []string
 
-	// Env are further environment variables of the provider, NAME=VALUE.
+	// Env are further environment variables, e.g. AWS_SDK_UA_APP_ID to
+	// name the provider's EC2 requests.
 	Env []string
 
 	// LogDir holds provider.log.

@@ -32,6 +32,8 @@ type config struct {
 	listen          string
 	durations       ec2sim.Durations
 	throttle        bool
+	throttleWall    bool
+	wallTimestamps  bool
 	secret          string
 	accessKey       string
 	region          string
@@ -55,6 +57,8 @@ func newApp(cfg *config) *kingpin.Application {
 	app.Flag("retention", "How long deleted and failed NAT gateways stay listed before they are purged (AWS: about 1h).").Default(ec2sim.DefaultRetention.String()).DurationVar(&cfg.durations.Retention)
 	app.Flag("consistency", "Eventual-consistency window: how long a new NAT gateway stays invisible to Describe, Delete and routes.").Default("0s").DurationVar(&cfg.durations.Consistency)
 	app.Flag("throttle", "Throttle requests with EC2's token buckets per account, region and action (--no-throttle to turn off).").Default("true").BoolVar(&cfg.throttle)
+	app.Flag("throttle-wall-clock", "Refill the token buckets on the wall clock, not the simulated one, so --speed shortens lifecycles but not EC2's request rates.").BoolVar(&cfg.throttleWall)
+	app.Flag("wall-clock-timestamps", "Write the times of responses (a NAT gateway's createTime and deleteTime) as the wall-clock moments their events happened, so --speed does not put them in the client's future.").BoolVar(&cfg.wallTimestamps)
 	app.Flag("secret", "Secret access key to verify SigV4 signatures with; requests signed otherwise get AuthFailure. Empty: signatures are not checked.").Envar("EC2SIM_SECRET").StringVar(&cfg.secret)
 	app.Flag("access-key", "Account (access key) of unsigned requests.").Default(ec2sim.DefaultAccessKey).StringVar(&cfg.accessKey)
 	app.Flag("region", "Region of unsigned requests.").Default(ec2sim.DefaultRegion).StringVar(&cfg.region)
@@ -124,17 +128,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		roles = append(roles, role)
 	}
 	sim, err := ec2sim.New(ec2sim.Options{
-		Durations:         cfg.durations,
-		DisableThrottling: !cfg.throttle,
-		SecretKey:         cfg.secret,
-		DefaultAccessKey:  cfg.accessKey,
-		DefaultRegion:     cfg.region,
-		ClockSpeed:        cfg.speed,
-		Seed:              cfg.seed,
-		Faults:            faults,
-		AddressLimit:      cfg.addressLimit,
-		NatGatewayLimit:   cfg.natGatewayLimit,
-		Roles:             roles,
+		Durations:           cfg.durations,
+		DisableThrottling:   !cfg.throttle,
+		ThrottleWallClock:   cfg.throttleWall,
+		WallClockTimestamps: cfg.wallTimestamps,
+		SecretKey:           cfg.secret,
+		DefaultAccessKey:    cfg.accessKey,
+		DefaultRegion:       cfg.region,
+		ClockSpeed:          cfg.speed,
+		Seed:                cfg.seed,
+		Faults:              faults,
+		AddressLimit:        cfg.addressLimit,
+		NatGatewayLimit:     cfg.natGatewayLimit,
+		Roles:               roles,
 	})
 	if err != nil {
 		return errors.Wrap(err, "cannot configure the simulator")

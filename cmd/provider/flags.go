@@ -23,6 +23,9 @@ type flags struct {
 	Debug                    bool
 	LeaderElection           bool
 	LeaderElectionNamespace  string
+	LeaseDuration            time.Duration
+	RenewDeadline            time.Duration
+	RetryPeriod              time.Duration
 	SyncInterval             time.Duration
 	PollInterval             time.Duration
 	PollStateMetricInterval  time.Duration
@@ -49,6 +52,12 @@ func newApp(f *flags) *kingpin.Application {
 		Short('l').Default("false").Envar("LEADER_ELECTION").BoolVar(&f.LeaderElection)
 	app.Flag("leader-election-namespace", "Namespace of the leader election lease. Required out of cluster; in cluster defaults to the pod's namespace.").
 		Default("").Envar("POD_NAMESPACE").StringVar(&f.LeaderElectionNamespace)
+	app.Flag("leader-election-lease-duration", "How long a standby waits, after the leader last renewed the lease, before it takes the lease over: "+
+		"the longest a failed leader leaves its resources unreconciled.").Default("60s").DurationVar(&f.LeaseDuration)
+	app.Flag("leader-election-renew-deadline", "How long the leader keeps trying to renew the lease before it stops reconciling and exits; "+
+		"shorter than --leader-election-lease-duration, so a partitioned leader stops before a standby takes over.").Default("50s").DurationVar(&f.RenewDeadline)
+	app.Flag("leader-election-retry-period", "How often the leader renews the lease and a standby tries to acquire it.").
+		Default("2s").DurationVar(&f.RetryPeriod)
 	app.Flag("sync", "How often every resource is reconciled again from the informer cache, whatever happened.").
 		Short('s').Default("1h").DurationVar(&f.SyncInterval)
 	app.Flag("poll", "How often each managed resource is observed to detect drift. Each poll of an ElasticIP is one Describe "+
@@ -99,6 +108,10 @@ func (f *flags) validate() error {
 	}
 	if f.PollStateMetricInterval <= 0 {
 		return errors.Errorf("--poll-state-metric must be positive, got %s", f.PollStateMetricInterval)
+	}
+	if f.RetryPeriod <= 0 || f.RenewDeadline <= f.RetryPeriod || f.LeaseDuration <= f.RenewDeadline {
+		return errors.Errorf("want 0 < --leader-election-retry-period < --leader-election-renew-deadline < --leader-election-lease-duration, got %s, %s and %s",
+			f.RetryPeriod, f.RenewDeadline, f.LeaseDuration)
 	}
 	if f.NATInventoryInterval != 0 && f.NATInventoryInterval < time.Second {
 		return errors.Errorf("--nat-inventory-interval must be 0 (off) or at least 1s, got %s", f.NATInventoryInterval)

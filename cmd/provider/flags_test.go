@@ -25,6 +25,9 @@ func defaults() flags {
 		EnableSecretCache:        true,
 		EC2APIBudget:             0.5,
 		NATInventoryInterval:     5 * time.Second,
+		LeaseDuration:            time.Minute,
+		RenewDeadline:            50 * time.Second,
+		RetryPeriod:              2 * time.Second,
 	}
 }
 
@@ -143,6 +146,27 @@ func TestFlags(t *testing.T) {
 			want: want{
 				flags: ptr.To(func() flags { f := defaults(); f.PollStateMetricInterval = 0; return f }()),
 				err:   "--poll-state-metric must be positive, got 0s",
+			},
+		},
+		"LeaseSettings": {
+			reason: "The lease settings of leader election have flags.",
+			args:   []string{"--leader-election-lease-duration=8s", "--leader-election-renew-deadline=6s", "--leader-election-retry-period=1s"},
+			want: want{flags: ptr.To(func() flags {
+				f := defaults()
+				f.LeaseDuration, f.RenewDeadline, f.RetryPeriod = 8*time.Second, 6*time.Second, time.Second
+				return f
+			}())},
+		},
+		"RenewDeadlineNotShorterThanLease": {
+			reason: "A leader must give up before a standby may take over.",
+			args:   []string{"--leader-election-lease-duration=8s", "--leader-election-renew-deadline=8s"},
+			want: want{
+				flags: ptr.To(func() flags {
+					f := defaults()
+					f.LeaseDuration, f.RenewDeadline = 8*time.Second, 8*time.Second
+					return f
+				}()),
+				err: "want 0 < --leader-election-retry-period < --leader-election-renew-deadline < --leader-election-lease-duration, got 2s, 8s and 8s",
 			},
 		},
 		"NotADuration": {

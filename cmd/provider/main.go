@@ -11,7 +11,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"time"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/client_golang/prometheus"
@@ -90,7 +89,18 @@ func run(ctx context.Context, f *flags, log logging.Logger) error {
 		}
 	}
 
-	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(cfg, f.MaxReconcileRate), managerOptions(f, s))
+	mo := managerOptions(f, s)
+	var fence []ec2client.FactoryOption
+	if f.LeaderElection {
+		lease, err := newFencedLease(cfg, f.LeaderElectionNamespace, leaderElectionID, f.RenewDeadline)
+		if err != nil {
+			return err
+		}
+		mo.LeaderElectionResourceLockInterface = lease
+		// A leader that may have lost its lease changes nothing in EC2.
+		fence = append(fence, ec2client.WithFence(lease.Fence))
+	}
+	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(cfg, f.MaxReconcileRate), mo)
 	if err != nil {
 		return errors.Wrap(err, "cannot create the controller manager")
 	}
@@ -145,11 +155,11 @@ func run(ctx context.Context, f *flags, log logging.Logger) error {
 		return errors.Wrap(err, "cannot set up the CustomResourceDefinition gate")
 	}
 	nat := []natgateway.Option{natgateway.WithInventoryInterval(f.NATInventoryInterval)}
-	if err := egresscontroller.SetupGated(mgr, o, nat,
+	if err := egresscontroller.SetupGated(mgr, o, nat, append(fence,
 		ec2client.WithBudget(budget),
 		ec2client.WithMetrics(ec2m),
 		ec2client.WithLogger(log.WithValues("client", "ec2")),
-	); err != nil {
+	)...); err != nil {
 		return errors.Wrap(err, "cannot set up the provider's controllers")
 	}
 
@@ -190,13 +200,14 @@ func managerOptions(f *flags, s *runtime.Scheme) ctrl.Options {
 		// second renewal deadline. Under high load (hundreds of reconciles a
 		// second and hundreds of API server requests a second) leaders have
 		// been seen to lose the lease by missing the renewal deadline. Leases
-		// only, held longer, avoid that.
+		// only, held longer (60s and 50s by default), avoid that.
 		LeaderElection:             f.LeaderElection,
 		LeaderElectionID:           leaderElectionID,
 		LeaderElectionNamespace:    f.LeaderElectionNamespace,
 		LeaderElectionResourceLock: resourcelock.LeasesResourceLock,
-		LeaseDuration:              ptr.To(60 * time.Second),
-		RenewDeadline:              ptr.To(50 * time.Second),
+		LeaseDuration:              ptr.To(f.LeaseDuration),
+		RenewDeadline:              ptr.To(f.RenewDeadline),
+		RetryPeriod:                ptr.To(f.RetryPeriod),
 	}
 	if !f.EnableSecretCache {
 		o.Client = client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}}

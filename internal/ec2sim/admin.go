@@ -44,6 +44,11 @@ type Admin interface {
 	Clock(ctx context.Context) (ClockStatus, error)
 	// Calls returns per-action request counts.
 	Calls(ctx context.Context) (map[string]CallStats, error)
+	// ClientCalls returns request counts by client ID, then action. A
+	// client names itself with an app/ID token in its User-Agent, as the
+	// AWS SDKs write their application ID (AWS_SDK_UA_APP_ID); requests
+	// without one count under "".
+	ClientCalls(ctx context.Context) (map[string]map[string]int64, error)
 	// ResetCalls sets the request counts to zero.
 	ResetCalls(ctx context.Context) error
 	// Reset forgets all state and counts and restores the Options.

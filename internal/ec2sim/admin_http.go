@@ -27,6 +27,7 @@ const (
 	PathDurations   = AdminPrefix + "durations"
 	PathClock       = AdminPrefix + "clock"
 	PathCalls       = AdminPrefix + "calls"
+	PathClientCalls = AdminPrefix + "calls/clients"
 	PathReset       = AdminPrefix + "reset"
 )
 
@@ -141,6 +142,10 @@ func (s *Server) adminHandler() http.Handler {
 	})
 	mux.HandleFunc("GET "+PathCalls, func(w http.ResponseWriter, r *http.Request) {
 		c, err := s.Calls(r.Context())
+		respond(w, c, err)
+	})
+	mux.HandleFunc("GET "+PathClientCalls, func(w http.ResponseWriter, r *http.Request) {
+		c, err := s.ClientCalls(r.Context())
 		respond(w, c, err)
 	})
 	mux.HandleFunc("DELETE "+PathCalls, func(w http.ResponseWriter, r *http.Request) {

@@ -154,6 +154,13 @@ func (c *AdminClient) Calls(ctx context.Context) (map[string]CallStats, error) {
 	return out, err
 }
 
+// ClientCalls implements Admin.
+func (c *AdminClient) ClientCalls(ctx context.Context) (map[string]map[string]int64, error) {
+	out := map[string]map[string]int64{}
+	err := c.do(ctx, http.MethodGet, PathClientCalls, nil, &out)
+	return out, err
+}
+
 // ResetCalls implements Admin.
 func (c *AdminClient) ResetCalls(ctx context.Context) error {
 	return c.do(ctx, http.MethodDelete, PathCalls, nil, nil)

@@ -28,10 +28,12 @@ const invalidActionKey = "_invalid"
 type callCounter struct {
 	mu    sync.Mutex
 	stats map[string]*CallStats
+	// byClient counts requests by client ID, then action.
+	byClient map[string]map[string]int64
 }
 
 func newCallCounter() *callCounter {
-	return &callCounter{stats: map[string]*CallStats{}}
+	return &callCounter{stats: map[string]*CallStats{}, byClient: map[string]map[string]int64{}}
 }
 
 func (c *callCounter) entry(action string) *CallStats {
@@ -84,4 +86,5 @@ func (c *callCounter) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stats = map[string]*CallStats{}
+	c.byClient = map[string]map[string]int64{}
 }

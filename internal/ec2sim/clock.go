@@ -37,6 +37,14 @@ func (c *clock) nowLocked() time.Time {
 	return c.base.Add(time.Duration(float64(elapsed) * c.speed))
 }
 
+// Wall returns the wall-clock time at which the simulated clock showed t,
+// as far as its current speed and base tell.
+func (c *clock) Wall(t time.Time) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.wallBase.Add(time.Duration(float64(t.Sub(c.base)) / c.speed))
+}
+
 // SetSpeed changes how many simulated seconds pass per wall-clock second.
 func (c *clock) SetSpeed(speed float64) {
 	c.mu.Lock()

@@ -31,6 +31,9 @@ type Fault struct {
 	ErrorAfterApply bool
 	// Latency is added before a matching request is handled.
 	Latency time.Duration
+	// LatencyRate is the probability, from 0 to 1, that Latency is added to
+	// a matching request; 0 means every request.
+	LatencyRate float64
 	// Hold delays the response of a matching request after its effect is
 	// applied, until Hold passes, the client goes away, or the faults are
 	// set again or reset.
@@ -47,6 +50,7 @@ type faultJSON struct {
 	ErrorMessage    string  `json:"errorMessage,omitempty"`
 	ErrorAfterApply bool    `json:"errorAfterApply,omitempty"`
 	Latency         string  `json:"latency,omitempty"`
+	LatencyRate     float64 `json:"latencyRate,omitempty"`
 	Hold            string  `json:"hold,omitempty"`
 	Times           int     `json:"times,omitempty"`
 }
@@ -54,7 +58,7 @@ type faultJSON struct {
 // MarshalJSON writes durations as Go duration strings such as "1.5s".
 func (f Fault) MarshalJSON() ([]byte, error) {
 	j := faultJSON{Action: f.Action, ErrorRate: f.ErrorRate, ErrorCode: f.ErrorCode, ErrorMessage: f.ErrorMessage,
-		ErrorAfterApply: f.ErrorAfterApply, Times: f.Times}
+		ErrorAfterApply: f.ErrorAfterApply, LatencyRate: f.LatencyRate, Times: f.Times}
 	if f.Latency != 0 {
 		j.Latency = f.Latency.String()
 	}
@@ -71,7 +75,7 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	out := Fault{Action: j.Action, ErrorRate: j.ErrorRate, ErrorCode: j.ErrorCode, ErrorMessage: j.ErrorMessage,
-		ErrorAfterApply: j.ErrorAfterApply, Times: j.Times}
+		ErrorAfterApply: j.ErrorAfterApply, LatencyRate: j.LatencyRate, Times: j.Times}
 	var err error
 	if out.Latency, err = parseOptionalDuration(j.Latency); err != nil {
 		return err
@@ -99,6 +103,8 @@ func (f Fault) validate() error {
 		return errors.Errorf("fault action %q is not an action of the simulator", f.Action)
 	case f.ErrorRate < 0 || f.ErrorRate > 1:
 		return errors.Errorf("fault error rate %v must be between 0 and 1", f.ErrorRate)
+	case f.LatencyRate < 0 || f.LatencyRate > 1:
+		return errors.Errorf("fault latency rate %v must be between 0 and 1", f.LatencyRate)
 	case f.Latency < 0 || f.Hold < 0 || f.Times < 0:
 		return errors.Errorf("fault latency, hold and times must not be negative")
 	}
@@ -177,6 +183,9 @@ func (in *injector) plan(action string) faultPlan {
 		}
 		r.used++
 		p := faultPlan{latency: r.Latency, hold: r.Hold, release: in.release, afterApply: r.ErrorAfterApply}
+		if r.LatencyRate > 0 && in.rnd.Float64() >= r.LatencyRate {
+			p.latency = 0
+		}
 		if r.ErrorRate > 0 && in.rnd.Float64() < r.ErrorRate {
 			code := r.ErrorCode
 			if code == "" {

@@ -146,15 +146,16 @@ type natAddressXML struct {
 	Status             string `xml:"status,omitempty"`
 }
 
-// xml renders a gateway as DescribeNatGateways shows it.
-func (n *natGateway) xml() natGatewayXML {
+// xml renders a gateway as DescribeNatGateways shows it, with its times
+// written by stamp.
+func (n *natGateway) xml(stamp func(time.Time) string) natGatewayXML {
 	x := natGatewayXML{
-		CreateTime: formatTime(n.createTime), NatGatewayID: n.id, State: n.state, SubnetID: n.subnetID,
+		CreateTime: stamp(n.createTime), NatGatewayID: n.id, State: n.state, SubnetID: n.subnetID,
 		VpcID: n.vpcID, ConnectivityType: n.connectivity, AvailabilityMode: n.mode,
 		FailureCode: n.failureCode, FailureMessage: n.failureMessage, Tags: n.tags.xml(),
 	}
 	if !n.deleteTime.IsZero() {
-		x.DeleteTime = formatTime(n.deleteTime)
+		x.DeleteTime = stamp(n.deleteTime)
 	}
 	if n.mode == modeRegional {
 		x.AutoProvisionZones, x.AutoScalingIps = "disabled", "disabled"
@@ -188,8 +189,8 @@ func (n *natGateway) addressXML(a *natAddress) natAddressXML {
 // createXML renders a gateway as CreateNatGateway answers it: pending, with
 // only the allocation IDs of its addresses (or the private addresses of a
 // private gateway).
-func (n *natGateway) createXML() natGatewayXML {
-	x := n.xml()
+func (n *natGateway) createXML(stamp func(time.Time) string) natGatewayXML {
+	x := n.xml(stamp)
 	x.Addresses.Items = x.Addresses.Items[:0]
 	for _, a := range n.addresses {
 		if a.allocationID != "" {
@@ -223,7 +224,7 @@ func describeNatGateways(c *call) (any, *APIError) {
 	}{NextToken: next}
 	out.NatGateways.Items = make([]natGatewayXML, 0, len(ids))
 	for _, id := range ids {
-		out.NatGateways.Items = append(out.NatGateways.Items, c.r.natGateways[id].xml())
+		out.NatGateways.Items = append(out.NatGateways.Items, c.r.natGateways[id].xml(c.stamp))
 	}
 	return &out, nil
 }

@@ -232,7 +232,7 @@ func createNatGateway(c *call) (any, *APIError) {
 			if err := c.ready(); err != nil {
 				return nil, err
 			}
-			return createNatOutput(in.clientToken, n.createXML()), nil
+			return createNatOutput(in.clientToken, n.createXML(c.stamp)), nil
 		}
 	}
 	plan, err := c.planNat(in)
@@ -247,7 +247,7 @@ func createNatGateway(c *call) (any, *APIError) {
 	if in.clientToken != "" {
 		c.r.tokens[in.clientToken] = n
 	}
-	return createNatOutput(in.clientToken, n.createXML()), nil
+	return createNatOutput(in.clientToken, n.createXML(c.stamp)), nil
 }
 
 func createNatOutput(token string, n natGatewayXML) any {

@@ -32,6 +32,10 @@ type Options struct {
 	DisableThrottling bool
 	// Buckets overrides the documented bucket of the named actions.
 	Buckets map[string]Bucket
+	// ThrottleWallClock refills the token buckets on the wall clock rather
+	// than the simulated one, so a fast clock shortens lifecycles while
+	// clients keep EC2's request rates.
+	ThrottleWallClock bool
 
 	// SecretKey, when set, makes the server verify every request's SigV4
 	// signature with this secret access key (whatever the access key ID);
@@ -44,8 +48,14 @@ type Options struct {
 
 	// ClockSpeed is how many simulated seconds pass per wall-clock second
 	// (1 when zero). Lifecycles, retention, drains, eventual consistency and
-	// throttle refills all follow the simulated clock.
+	// (unless ThrottleWallClock) throttle refills follow the simulated clock.
 	ClockSpeed float64
+	// WallClockTimestamps writes the times of responses, such as a NAT
+	// gateway's createTime and deleteTime, as the wall-clock moments their
+	// events happened, so a client that compares them with its own clock
+	// is not misled by a fast simulated clock. The admin API's state keeps
+	// simulated times.
+	WallClockTimestamps bool
 	// Seed seeds the random choices of injected faults.
 	Seed uint64
 	// Faults are installed at start.

@@ -197,6 +197,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.calls.call(action)
+	s.calls.clientCall(clientID(r.UserAgent()), action)
 	resp, apiErr := s.serve(r.Context(), action, h, p, regionKey{account: account, region: region}, requestID)
 	if r.Context().Err() != nil {
 		return // the client went away while the response was held
@@ -247,7 +248,7 @@ func (s *Server) route(p *params) (string, handler, *APIError) {
 
 // serve throttles, injects faults and runs the handler.
 func (s *Server) serve(ctx context.Context, action string, h handler, p *params, k regionKey, requestID string) ([]byte, *APIError) {
-	if !s.throttle.allow(k.account, k.region, action, s.clock.Now()) {
+	if !s.throttle.allow(k.account, k.region, action, s.throttleNow()) {
 		s.calls.failed(action, codeRequestLimitExceeded, true, false)
 		return nil, errThrottled()
 	}
@@ -295,6 +296,22 @@ func (s *Server) serve(ctx context.Context, action string, h handler, p *params,
 		return nil, apiErr
 	}
 	return body, nil
+}
+
+// stamp writes a simulated time into a response.
+func (c *call) stamp(t time.Time) string {
+	if c.s.opts.WallClockTimestamps {
+		t = c.s.clock.Wall(t)
+	}
+	return formatTime(t)
+}
+
+// throttleNow is the time the token buckets refill on.
+func (s *Server) throttleNow() time.Time {
+	if s.opts.ThrottleWallClock {
+		return s.opts.WallClock()
+	}
+	return s.clock.Now()
 }
 
 // apply runs a handler under the server's lock, after moving the region's

@@ -88,6 +88,7 @@ type factory struct {
 	status    client.StatusClient
 	budget    *Budget
 	metrics   *Metrics
+	fence     Fence
 	log       logging.Logger
 	cacheSize int
 
@@ -332,6 +333,9 @@ func (f *factory) build(ctx context.Context, c *Config, region string, set *cred
 		o.APIOptions = append(o.APIOptions, set.renewOption(), f.budget.APIOption(account, region))
 		if f.metrics != nil {
 			o.APIOptions = append(o.APIOptions, f.metrics.APIOption(ProviderConfigLabel(c.Namespace, c.Name), region))
+		}
+		if f.fence != nil {
+			o.APIOptions = append(o.APIOptions, f.fence.APIOption())
 		}
 	})), scope), nil
 }
