@@ -42,7 +42,7 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.
 		return managed.ExternalCreation{}, errors.Wrap(err, "cannot look for an address allocated for this ElasticIP")
 	}
 	if id == "" {
-		out, err := e.ec2.AllocateAddress(ctx, generateAllocateInput(cr))
+		out, err := e.client.AllocateAddress(ctx, generateAllocateInput(cr))
 		if err != nil {
 			return managed.ExternalCreation{}, errors.Wrap(err, "cannot allocate address")
 		}
@@ -60,7 +60,7 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.
 		return managed.ExternalCreation{}, errors.Wrap(err, "cannot record the healing")
 	}
 	e.reallocations.Inc()
-	e.recorder.Event(cr, event.Normal(reasonReallocated, fmt.Sprintf("Allocated address %s to replace %s, which was released outside Crossplane", id, previous)))
+	e.record.Event(cr, event.Normal(reasonReallocated, fmt.Sprintf("Allocated address %s to replace %s, which was released outside Crossplane", id, previous)))
 	return managed.ExternalCreation{AdditionalDetails: managed.AdditionalDetails{"previousAllocationId": previous}}, nil
 }
 
@@ -74,7 +74,7 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.
 // would make two ElasticIPs share, and release, one address.
 func (e *external) owned(ctx context.Context, cr *v1alpha1.ElasticIP) (string, error) {
 	uid := string(cr.GetUID())
-	out, err := e.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{
+	out, err := e.client.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{
 		Filters: []types.Filter{{Name: aws.String("tag:" + ec2client.TagUID), Values: []string{uid}}},
 	})
 	if err != nil {

@@ -42,7 +42,7 @@ func (e *external) Delete(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.
 		return managed.ExternalDelete{}, nil
 	}
 
-	_, err := e.ec2.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{
+	_, err := e.client.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{
 		AllocationId:       &id,
 		NetworkBorderGroup: cr.Status.AtProvider.NetworkBorderGroup,
 	})

@@ -23,7 +23,7 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.Route) (managed.Exte
 	if err != nil {
 		return managed.ExternalCreation{}, errors.Wrap(err, "cannot create route")
 	}
-	_, err = e.ec2.CreateRoute(ctx, in)
+	_, err = e.client.CreateRoute(ctx, in)
 	if err == nil || ec2client.IsErrorCode(err, ec2client.CodeRouteAlreadyExists) {
 		return managed.ExternalCreation{}, nil
 	}

@@ -80,7 +80,7 @@ func TestCreate(t *testing.T) {
 				got = in
 				return &ec2.CreateRouteOutput{Return: aws.Bool(tc.createErr == nil)}, tc.createErr
 			}}
-			c, err := (&external{ec2: api}).Create(context.Background(), tc.cr)
+			c, err := (&external{client: api}).Create(context.Background(), tc.cr)
 			checkErr(t, tc.reason, "Create(...)", tc.want.err, err, tc.want.msg)
 			if diff := cmp.Diff(managed.ExternalCreation{}, c); diff != "" {
 				t.Errorf("\n%s\nCreate(...): -want, +got:\n%s", tc.reason, diff)

@@ -71,7 +71,7 @@ func TestDelete(t *testing.T) {
 				got = in
 				return &ec2.DeleteRouteOutput{}, tc.deleteErr
 			}}
-			_, err := (&external{ec2: api}).Delete(context.Background(), tc.cr)
+			_, err := (&external{client: api}).Delete(context.Background(), tc.cr)
 			checkErr(t, tc.reason, "Delete(...)", tc.want.err, err, tc.want.msg)
 			if diff := cmp.Diff(tc.want.in, got, sdkOpts); diff != "" {
 				t.Errorf("\n%s\nDelete(...): -want DeleteRoute input, +got DeleteRoute input:\n%s", tc.reason, diff)

@@ -323,7 +323,7 @@ func TestObserve(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got, err := (&external{ec2: tc.ec2}).Observe(context.Background(), tc.cr)
+			got, err := (&external{client: tc.ec2}).Observe(context.Background(), tc.cr)
 			checkErr(t, tc.reason, "Observe(...)", tc.want.err, err, tc.want.msg)
 			if diff := cmp.Diff(tc.want.o, got, cmpopts.IgnoreFields(managed.ExternalObservation{}, "Diff")); diff != "" {
 				t.Errorf("\n%s\nObserve(...): -want, +got:\n%s", tc.reason, diff)

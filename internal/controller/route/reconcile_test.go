@@ -86,7 +86,7 @@ func reconcileOnce(t *testing.T, stored *v1alpha1.Route, gw *v1alpha1.NATGateway
 		usage:   resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
 		clients: &controllertest.ClientFactory{API: api},
 	}
-	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.RouteGroupVersionKind), append(lifecycleOptions(mgr, c), managed.WithManagementPolicies())...)
+	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.RouteGroupVersionKind), append(lifecycleOptions(kube, c), managed.WithManagementPolicies())...)
 	if _, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: client.ObjectKeyFromObject(stored)}); err != nil {
 		t.Fatalf("Reconcile(...): %v", err)
 	}

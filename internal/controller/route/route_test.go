@@ -27,6 +27,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
 	"github.com/egresskit/provider-aws-egress/internal/controller/controllertest"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
 var errBoom = errors.New("boom")
@@ -172,7 +173,7 @@ func TestConnect(t *testing.T) {
 			if ok != tc.want.ok {
 				t.Fatalf("\n%s\nConnect(...): got an external client: %t, want %t", tc.reason, ok, tc.want.ok)
 			}
-			if ok && e.ec2 != api {
+			if ok && e.client != api {
 				t.Errorf("\n%s\nConnect(...): the external client does not use the factory's EC2 client", tc.reason)
 			}
 		})
@@ -181,7 +182,7 @@ func TestConnect(t *testing.T) {
 
 func TestSetupGated(t *testing.T) {
 	g := &controllertest.Gate{}
-	if err := SetupGated(nil, controller.Options{Gate: g}, &controllertest.ClientFactory{}); err != nil {
+	if err := SetupGated(nil, controller.Options{Gate: g}, managedopts.Dependencies{Clients: &controllertest.ClientFactory{}}); err != nil {
 		t.Fatalf("SetupGated(...): %v", err)
 	}
 	want := []schema.GroupVersionKind{v1alpha1.RouteGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind}

@@ -94,7 +94,7 @@ func (n *simNetwork) routes() map[string]string {
 func TestAgainstEC2Sim(t *testing.T) {
 	ctx := context.Background()
 	n := newSimNetwork(t, ec2sim.Durations{Pending: time.Hour, Deleting: time.Hour, Retention: 2 * time.Hour})
-	e := &external{ec2: n.api}
+	e := &external{client: n.api}
 	observe := func(cr *v1alpha1.Route) managed.ExternalObservation {
 		t.Helper()
 		o, err := e.Observe(ctx, cr)
@@ -197,7 +197,7 @@ func TestAgainstEC2Sim(t *testing.T) {
 func TestAgainstEC2SimEventualConsistency(t *testing.T) {
 	ctx := context.Background()
 	n := newSimNetwork(t, ec2sim.Durations{Pending: time.Hour, Deleting: time.Hour, Retention: 2 * time.Hour, Consistency: time.Minute})
-	e := &external{ec2: n.api}
+	e := &external{client: n.api}
 	gw := n.natGateway()
 	cr := route(func(cr *v1alpha1.Route) {
 		cr.Spec.ForProvider.RouteTableID = n.table

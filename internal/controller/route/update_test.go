@@ -67,7 +67,7 @@ func TestUpdate(t *testing.T) {
 				got = in
 				return &ec2.ReplaceRouteOutput{}, tc.replaceErr
 			}}
-			_, err := (&external{ec2: api}).Update(context.Background(), tc.cr)
+			_, err := (&external{client: api}).Update(context.Background(), tc.cr)
 			checkErr(t, tc.reason, "Update(...)", tc.want.err, err, tc.want.msg)
 			if diff := cmp.Diff(tc.want.in, got, sdkOpts); diff != "" {
 				t.Errorf("\n%s\nUpdate(...): -want ReplaceRoute input, +got ReplaceRoute input:\n%s", tc.reason, diff)
