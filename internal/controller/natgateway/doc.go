@@ -89,7 +89,9 @@
 // # Visibility
 //
 // Every replacement is recorded in the egresskit.io/healing annotation, which
-// the next Observe mirrors into status.atProvider.healing, emits a Recreated
+// the next Observe mirrors into status.atProvider.healing; the record holds
+// the number of failed gateways replaced in a row (failedStreak), from which
+// the backoff of a failed gateway follows. Every replacement also emits a Recreated
 // event naming the old and new IDs, and increments
 // egresskit_natgateway_recreations_total{reason} with reason deleted,
 // not-found, failed or replaced. A gateway found deleted also gets a

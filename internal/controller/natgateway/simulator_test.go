@@ -37,6 +37,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis"
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
 	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim/ec2simtest"
@@ -396,8 +397,8 @@ func TestSimulatorFailedGatewayBackoff(t *testing.T) {
 	if third == second {
 		t.Errorf("the second failed gateway must be replaced after 60s")
 	}
-	if got := env.store.cr.GetAnnotations()[AnnotationKeyFailedStreak]; got != "2" {
-		t.Errorf("failed streak: want 2, got %q", got)
+	if h, err := healing.Get(env.store.cr); err != nil || h == nil || h.FailedStreak != 2 {
+		t.Errorf("failed streak of the healing record: want 2, got %+v (error %v)", h, err)
 	}
 	if got := env.recreations(v1alpha1.FoundStateFailed); got != 2 {
 		t.Errorf("recreations_total{reason=failed}: want 2, got %v", got)
