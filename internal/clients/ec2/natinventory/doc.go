@@ -23,8 +23,8 @@
 // controller manager, because what it knows is EC2's: how to page through
 // DescribeNatGateways, which tags name a gateway's owner, which states mean
 // a gateway is gone. It imports no API type and no controller, so it is
-// tested against the EC2 fake and the simulator alone, and a controller of
-// another kind that needs a listing of its own can use it unchanged. The
+// tested against the EC2 fake and the simulator alone; beside the controller
+// it would bring EC2's paging and tags into the controller layer. The
 // NATGateway controller decides what a listed gateway means for a managed
 // resource (internal/controller/natgateway/inventory.go).
 package natinventory
