@@ -16,7 +16,7 @@ LDFLAGS       := -s -w -X github.com/egresskit/provider-aws-egress/internal/vers
 
 .PHONY: help
 help: ## Show this help.
-	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_.-]+:.*##/ {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2} /^##@/ {printf "\n%s\n", substr($$0, 5)}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z0-9_.-]+:.*##/ {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2} /^##@/ {printf "\n%s\n", substr($$0, 5)}' $(MAKEFILE_LIST)
 
 .PHONY: generate
 generate: ## Generate deepcopy and managed-resource methods, resolvers, CRDs and the monitoring examples.
@@ -81,6 +81,19 @@ SOAK_TIMEOUT ?= 90m
 .PHONY: soak
 soak: tools ## Soak 200 NAT gateways under EC2 faults for 30 minutes (SOAK=10m for less) and print the report.
 	$(GO) test -count=1 -timeout $(SOAK_TIMEOUT) -v -run '^TestSoak$$' $(CHAOS_PKG) -soak=$(SOAK)
+
+# The unit tests need no control plane tools: the packages of the provider,
+# the function and the simulator, with -short skipping their tests that start
+# a control plane.
+UNIT_PKGS := ./apis/... ./internal/... ./cmd/...
+
+.PHONY: unit
+unit: ## Run the unit tests, which need no control plane tools (under two minutes warm).
+	$(GO) test -short -count=1 $(UNIT_PKGS)
+
+.PHONY: e2e
+e2e: tools ## Run the end-to-end suite alone, verbosely.
+	$(GO) test -count=1 -timeout 30m -v $(E2E_PKG)
 
 .PHONY: bench
 bench: ## Run the benchmarks and print their figures.

@@ -35,7 +35,11 @@ func TestEC2SimNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = sim.Process.Stop() })
+	t.Cleanup(func() {
+		if err := sim.Process.Stop(); err != nil {
+			t.Errorf("cannot stop ec2sim: %v", err)
+		}
+	})
 
 	s := &Stack{SecretKey: "s3cret"}
 	creds := s.Credentials("network")

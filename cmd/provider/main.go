@@ -46,7 +46,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	egresscontroller "github.com/egresskit/provider-aws-egress/internal/controller"
-	"github.com/egresskit/provider-aws-egress/internal/controller/natgateway"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 	"github.com/egresskit/provider-aws-egress/internal/version"
 )
 
@@ -154,12 +154,15 @@ func run(ctx context.Context, f *flags, log logging.Logger) error {
 	if err := customresourcesgate.Setup(mgr, o); err != nil {
 		return errors.Wrap(err, "cannot set up the CustomResourceDefinition gate")
 	}
-	nat := []natgateway.Option{natgateway.WithInventoryInterval(f.NATInventoryInterval)}
-	if err := egresscontroller.SetupGated(mgr, o, nat, append(fence,
-		ec2client.WithBudget(budget),
-		ec2client.WithMetrics(ec2m),
-		ec2client.WithLogger(log.WithValues("client", "ec2")),
-	)...); err != nil {
+	deps := managedopts.Dependencies{
+		Clients: ec2client.NewClientFactory(mgr.GetClient(), append(fence,
+			ec2client.WithBudget(budget),
+			ec2client.WithMetrics(ec2m),
+			ec2client.WithLogger(log.WithValues("client", "ec2")),
+		)...),
+		NATInventoryInterval: f.NATInventoryInterval,
+	}
+	if err := egresscontroller.SetupGated(mgr, o, deps); err != nil {
 		return errors.Wrap(err, "cannot set up the provider's controllers")
 	}
 

@@ -9,41 +9,35 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
-	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/controller/config"
 	"github.com/egresskit/provider-aws-egress/internal/controller/elasticip"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 	"github.com/egresskit/provider-aws-egress/internal/controller/natgateway"
 	"github.com/egresskit/provider-aws-egress/internal/controller/route"
 )
 
-// managed returns the gated managed-resource controllers of the provider,
-// each to be set up with the process's one EC2 client factory; the
-// NATGateway controller with nat.
-func managed(nat ...natgateway.Option) []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error {
-	return []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error{
-		func(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
-			return natgateway.SetupGated(mgr, o, ec, nat...)
-		},
-		elasticip.SetupGated,
-		route.SetupGated,
-	}
+// A managedSetup sets up one managed-resource controller behind o.Gate.
+type managedSetup func(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies) error
+
+// managed returns the gated setups of the provider's managed-resource
+// controllers.
+func managed() []managedSetup {
+	return []managedSetup{natgateway.SetupGated, elasticip.SetupGated, route.SetupGated}
 }
 
 // SetupGated sets up every controller of the provider behind o.Gate: the
-// provider config usage controllers, and the managed-resource controllers
-// with one EC2 client factory made with opts; the NATGateway controller with
-// nat, e.g. natgateway.WithInventoryInterval.
-func SetupGated(mgr ctrl.Manager, o controller.Options, nat []natgateway.Option, opts ...ec2client.FactoryOption) error {
-	return setupGated(mgr, o, managed(nat...), opts...)
+// provider config usage controllers, and the managed-resource controllers,
+// all with deps.
+func SetupGated(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies) error {
+	return setupGated(mgr, o, deps, managed())
 }
 
-func setupGated(mgr ctrl.Manager, o controller.Options, setups []func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error, opts ...ec2client.FactoryOption) error {
+func setupGated(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies, setups []managedSetup) error {
 	if err := config.SetupGated(mgr, o); err != nil {
 		return err
 	}
-	ec := ec2client.NewClientFactory(mgr.GetClient(), opts...)
 	for _, setup := range setups {
-		if err := setup(mgr, o, ec); err != nil {
+		if err := setup(mgr, o, deps); err != nil {
 			return errors.Wrap(err, "cannot set up a managed resource controller")
 		}
 	}

@@ -22,7 +22,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/controller/config"
-	"github.com/egresskit/provider-aws-egress/internal/controller/natgateway"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
 var errBoom = errors.New("boom")
@@ -105,18 +105,18 @@ func TestSetupGated(t *testing.T) {
 			}
 			factories := map[ec2client.ClientFactory]bool{}
 			calls := 0
-			setups := make([]func(ctrl.Manager, controller.Options, ec2client.ClientFactory) error, tc.setups)
+			setups := make([]managedSetup, tc.setups)
 			for i := range setups {
-				setups[i] = func(_ ctrl.Manager, _ controller.Options, ec ec2client.ClientFactory) error {
+				setups[i] = func(_ ctrl.Manager, _ controller.Options, deps managedopts.Dependencies) error {
 					calls++
-					factories[ec] = true
+					factories[deps.Clients] = true
 					if tc.fail {
 						return errBoom
 					}
 					return nil
 				}
 			}
-			err := setupGated(newManager(t), o, setups)
+			err := setupGated(newManager(t), o, dependencies(t), setups)
 			got := ""
 			if err != nil {
 				got = err.Error()
@@ -137,10 +137,17 @@ func TestSetupGated(t *testing.T) {
 	}
 }
 
+// dependencies returns the dependencies the provider builds, with an EC2
+// client factory of a manager that is never started.
+func dependencies(t *testing.T) managedopts.Dependencies {
+	t.Helper()
+	return managedopts.Dependencies{Clients: ec2client.NewClientFactory(newManager(t).GetClient(), ec2client.WithCacheSize(8))}
+}
+
 func TestSetupGatedManaged(t *testing.T) {
 	o := controller.DefaultOptions()
 	o.Gate = &gate{}
-	if err := SetupGated(newManager(t), o, nil, ec2client.WithCacheSize(8)); err != nil {
+	if err := SetupGated(newManager(t), o, dependencies(t)); err != nil {
 		t.Errorf("SetupGated sets up the provider's registered controllers without error, got %v", err)
 	}
 }
@@ -149,8 +156,9 @@ func TestSetupGatedNATGatewayOptions(t *testing.T) {
 	o := controller.DefaultOptions()
 	g := &gate{}
 	o.Gate = g
-	nat := []natgateway.Option{natgateway.WithInventoryInterval(30 * time.Second)}
-	if err := SetupGated(newManager(t), o, nat, ec2client.WithCacheSize(8)); err != nil {
+	deps := dependencies(t)
+	deps.NATInventoryInterval = 30 * time.Second
+	if err := SetupGated(newManager(t), o, deps); err != nil {
 		t.Errorf("SetupGated sets up the provider's registered controllers with NATGateway options without error, got %v", err)
 	}
 	// The config controllers and the three managed-resource controllers

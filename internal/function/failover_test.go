@@ -83,8 +83,8 @@ func TestServing(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := serving(tc.args.e, tc.args.p, tc.args.health)
-			if diff := cmp.Diff(tc.want, got); diff != "" {
+			got := serving(tc.args.e, tc.args.p, observation{gateways: tc.args.health})
+			if diff := cmp.Diff(tc.want, map[string]resource.Name(got)); diff != "" {
 				t.Errorf("\n%s\nserving(...): -want, +got:\n%s", tc.reason, diff)
 			}
 		})

@@ -15,6 +15,7 @@ import (
 	"github.com/crossplane/function-sdk-go/logging"
 	fnv1 "github.com/crossplane/function-sdk-go/proto/v1"
 	"github.com/crossplane/function-sdk-go/request"
+	"github.com/crossplane/function-sdk-go/resource"
 	"github.com/crossplane/function-sdk-go/response"
 
 	"github.com/egresskit/provider-aws-egress/internal/function/input/v1beta1"
@@ -76,28 +77,29 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 	}
 
 	p := planFor(e)
-	h := health{}
-	if h.gateways, err = observeGateways(p, observed); err != nil {
+	o := observation{}
+	if o.gateways, err = observeGateways(p, observed); err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot observe gateways"))
 		return rsp, nil
 	}
-	if h.routes, err = observeRoutes(p, observed); err != nil {
+	if o.routes, err = observeRoutes(p, observed); err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot observe routes"))
 		return rsp, nil
 	}
-	if h.retired, err = observeRetired(p, observed, h.gateways); err != nil {
+	var retiredHealth map[resource.Name]gatewayHealth
+	if o.retired, retiredHealth, err = observeRetired(p, observed); err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot observe retired gateways"))
 		return rsp, nil
 	}
-	h.serving = serving(e, p, h.gateways)
-	handOver(e, p, h)
+	maps.Copy(o.gateways, retiredHealth)
+	r := serving(e, p, o)
 
-	cds, err := composer{xr: oxr.Resource.GetName(), namespace: ns, e: e}.compose(p, h.serving)
+	cds, err := composer{xr: oxr.Resource.GetName(), namespace: ns, e: e}.compose(p, r)
 	if err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot compose managed resources"))
 		return rsp, nil
 	}
-	maps.Copy(cds, stillUsed(h.retired, h))
+	maps.Copy(cds, stillUsed(o, r))
 	earlier, err := request.GetDesiredComposedResources(req)
 	if err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot get desired composed resources"))
@@ -109,8 +111,8 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		return rsp, nil
 	}
 
-	zones := zoneStatuses(e, p, h)
-	if err := setStatus(dxr, zones, summarize(e, p, h, zones)); err != nil {
+	zones := zoneStatuses(e, p, o, r)
+	if err := setStatus(dxr, zones, summarize(e, p, o, zones)); err != nil {
 		response.Fatal(rsp, errors.Wrap(err, "cannot set composite resource status"))
 		return rsp, nil
 	}
@@ -123,7 +125,7 @@ func (f *Function) RunFunction(_ context.Context, req *fnv1.RunFunctionRequest) 
 		response.Fatal(rsp, errors.Wrap(err, "cannot set desired composite resource"))
 		return rsp, nil
 	}
-	report(rsp, e, p, h, zones, claimed(oxr))
+	report(rsp, e, p, o, r, zones, claimed(oxr))
 
 	log.Debug("Composed egress", "topology", e.topology, "zones", len(zones), "resources", len(cds))
 	return rsp, nil

@@ -22,7 +22,9 @@ import (
 // gateway, one the plan no longer asks for, stays composed with its
 // ElasticIP. Once no route is active through it any more, it is left out of
 // the desired state and Crossplane deletes it. Egress never waits for a new
-// gateway, and a gateway is never deleted under a route.
+// gateway, and a gateway is never deleted under a route. serving
+// (failover.go) decides which gateway carries a zone's routes; this file
+// observes the retired gateways and tells which gateway a zone's routes use.
 
 // A retired gateway is an observed NATGateway that the plan does not ask for.
 type retired struct {
@@ -33,13 +35,14 @@ type retired struct {
 }
 
 // observeRetired reads the observed NATGateways that the plan does not ask
-// for, adds their health to gateways, and returns them.
-func observeRetired(p plan, observed map[resource.Name]resource.ObservedComposed, gateways map[resource.Name]gatewayHealth) (map[resource.Name]retired, error) {
+// for, and returns them and their health.
+func observeRetired(p plan, observed map[resource.Name]resource.ObservedComposed) (map[resource.Name]retired, map[resource.Name]gatewayHealth, error) {
 	planned := map[resource.Name]bool{}
 	for _, g := range p.gateways {
 		planned[g.name] = true
 	}
 	out := map[resource.Name]retired{}
+	health := map[resource.Name]gatewayHealth{}
 	for _, name := range sortedKeys(observed) {
 		oc := observed[name]
 		if planned[name] || !ours(oc, v1alpha1.NATGatewayKind) {
@@ -47,9 +50,9 @@ func observeRetired(p plan, observed map[resource.Name]resource.ObservedComposed
 		}
 		nat := &v1alpha1.NATGateway{}
 		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(oc.Resource.Object, nat); err != nil {
-			return nil, errors.Wrapf(err, "cannot read observed NATGateway %s", name)
+			return nil, nil, errors.Wrapf(err, "cannot read observed NATGateway %s", name)
 		}
-		gateways[name] = gatewayHealthOf(nat)
+		health[name] = gatewayHealthOf(nat)
 		r := retired{zone: nat.GetLabels()[LabelZone], keep: map[resource.Name]*composed.Unstructured{name: kept(oc)}}
 		if ref := nat.Spec.ForProvider.AllocationIDRef; ref != nil {
 			for eipName, eip := range observed {
@@ -60,7 +63,7 @@ func observeRetired(p plan, observed map[resource.Name]resource.ObservedComposed
 		}
 		out[name] = r
 	}
-	return out, nil
+	return out, health, nil
 }
 
 // ours tells whether an observed resource is one of our managed resources of
@@ -85,36 +88,13 @@ func kept(oc resource.ObservedComposed) *composed.Unstructured {
 	return cd
 }
 
-// handOver keeps each zone whose home gateway is still being created on the
-// available gateway that carries its routes. A zone whose routes point at
-// a gateway that no longer carries them, such as an old gateway deleted
-// outside Crossplane, fails over like a degraded zone.
-func handOver(e egress, p plan, h health) {
-	for i, z := range e.zones {
-		home, ok := p.home[z.name]
-		if !ok || h.gateways[home].available() || h.gateways[home].degraded() {
-			continue
-		}
-		if g, ok := carrier(p, h, z.name, home); ok {
-			h.serving[z.name] = g
-			continue
-		}
-		if !e.failover || !pointsElsewhere(p, h, z.name, home) {
-			continue
-		}
-		if peer, ok := healthyPeer(e.zones, i, p.home, h.gateways); ok {
-			h.serving[z.name] = peer
-		}
-	}
-}
-
 // pointsElsewhere tells whether an observed route of zone points at a
 // gateway other than home: the zone had egress before its home gateway was
 // asked for.
-func pointsElsewhere(p plan, h health, zone string, home resource.Name) bool {
+func pointsElsewhere(p plan, o observation, zone string, home resource.Name) bool {
 	for _, r := range p.routes {
-		id := h.routes[r.name].natGatewayID
-		if r.zone == zone && id != "" && id != h.gateways[home].id {
+		id := o.routes[r.name].natGatewayID
+		if r.zone == zone && id != "" && id != o.gateways[home].id {
 			return true
 		}
 	}
@@ -123,14 +103,14 @@ func pointsElsewhere(p plan, h health, zone string, home resource.Name) bool {
 
 // carrier returns the available gateway, other than home, that an active
 // route of zone sends its traffic to.
-func carrier(p plan, h health, zone string, home resource.Name) (resource.Name, bool) {
+func carrier(p plan, o observation, zone string, home resource.Name) (resource.Name, bool) {
 	for _, r := range p.routes {
-		rh := h.routes[r.name]
+		rh := o.routes[r.name]
 		if r.zone != zone || rh.state != v1alpha1.RouteStateActive {
 			continue
 		}
-		for _, name := range sortedKeys(h.gateways) {
-			g := h.gateways[name]
+		for _, name := range sortedKeys(o.gateways) {
+			g := o.gateways[name]
 			if name != home && g.available() && g.id == rh.natGatewayID {
 				return name, true
 			}
@@ -139,24 +119,24 @@ func carrier(p plan, h health, zone string, home resource.Name) (resource.Name, 
 	return "", false
 }
 
-// stillUsed returns the resources of the retired gateways that carry a
-// zone's routes, or that an observed route is still active through: a
-// retired gateway is deleted only once no route uses it any more.
-func stillUsed(rs map[resource.Name]retired, h health) map[resource.Name]*composed.Unstructured {
+// stillUsed returns the resources of the retired gateways of o that carry a
+// zone's routes as r decided, or that an observed route is still active
+// through: a retired gateway is deleted only once no route uses it any more.
+func stillUsed(o observation, r routing) map[resource.Name]*composed.Unstructured {
 	used := map[resource.Name]bool{}
-	for _, g := range h.serving {
+	for _, g := range r {
 		used[g] = true
 	}
-	for name := range rs {
-		for _, r := range h.routes {
-			if r.activeVia(h.gateways[name].id) {
+	for name := range o.retired {
+		for _, rt := range o.routes {
+			if rt.activeVia(o.gateways[name].id) {
 				used[name] = true
 			}
 		}
 	}
 	out := map[resource.Name]*composed.Unstructured{}
 	for name := range used {
-		maps.Copy(out, rs[name].keep)
+		maps.Copy(out, o.retired[name].keep)
 	}
 	return out
 }

@@ -15,6 +15,24 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 )
 
+// An observation is what the function observed of the egress: the health of
+// every observed gateway, planned or retired, and of every planned route.
+type observation struct {
+	gateways map[resource.Name]gatewayHealth
+	routes   map[resource.Name]routeHealth
+	// retired are the observed gateways that the plan no longer asks for.
+	retired map[resource.Name]retired
+}
+
+// zoneOf returns the zone of a gateway of the plan or a retired gateway, or
+// regional.
+func (o observation) zoneOf(p plan, name resource.Name) string {
+	if r, ok := o.retired[name]; ok && r.zone != "" {
+		return r.zone
+	}
+	return p.zoneOf(name)
+}
+
 // A gatewayHealth is what the observed NATGateway tells about a gateway.
 type gatewayHealth struct {
 	observed bool

@@ -61,58 +61,41 @@ type summary struct {
 	AvailableGateways int    `json:"availableGateways"`
 }
 
-// A health is what the function observed and decided about the egress.
-type health struct {
-	gateways map[resource.Name]gatewayHealth
-	routes   map[resource.Name]routeHealth
-	serving  map[string]resource.Name
-	// retired are the observed gateways that the plan no longer asks for.
-	retired map[resource.Name]retired
-}
-
-// zoneStatuses reports the egress of every zone that has a home gateway.
-func zoneStatuses(e egress, p plan, h health) []zoneStatus {
+// zoneStatuses reports the egress of every zone that has a home gateway, as
+// o observed it and r routes it.
+func zoneStatuses(e egress, p plan, o observation, r routing) []zoneStatus {
 	out := []zoneStatus{}
 	for _, z := range e.zones {
 		home, ok := p.home[z.name]
 		if !ok {
 			continue
 		}
-		own, via := h.gateways[home], h.gateways[h.serving[z.name]]
+		own, via := o.gateways[home], o.gateways[r[z.name]]
 		zs := zoneStatus{
 			Zone:      z.name,
 			GatewayID: own.id,
 			PublicIP:  own.publicIP,
 			State:     own.state,
-			ServedBy:  h.zoneOf(p, h.serving[z.name]),
+			ServedBy:  o.zoneOf(p, r[z.name]),
 			Degraded:  own.degraded(),
 		}
 		if home == regionalGateway {
 			zs.PublicIP = own.zoneIPs[z.name]
 		}
-		for _, r := range p.routes {
-			if r.zone != z.name {
+		for _, rt := range p.routes {
+			if rt.zone != z.name {
 				continue
 			}
 			zs.RouteTables++
-			if h.routes[r.name].activeVia(via.id) {
+			if o.routes[rt.name].activeVia(via.id) {
 				zs.ActiveRoutes++
 			}
 		}
 		zs.RoutesActive = zs.ActiveRoutes == zs.RouteTables
-		zs.Ready = own.available() && h.serving[z.name] == home && zs.RoutesActive
+		zs.Ready = own.available() && r[z.name] == home && zs.RoutesActive
 		out = append(out, zs)
 	}
 	return out
-}
-
-// zoneOf returns the zone of a gateway of the plan or a retired gateway, or
-// regional.
-func (h health) zoneOf(p plan, name resource.Name) string {
-	if r, ok := h.retired[name]; ok && r.zone != "" {
-		return r.zone
-	}
-	return p.zoneOf(name)
 }
 
 // zoneOf returns the zone of a gateway of the plan, or regional.
@@ -126,7 +109,7 @@ func (p plan) zoneOf(name resource.Name) string {
 }
 
 // summarize counts the zones and gateways.
-func summarize(e egress, p plan, h health, zones []zoneStatus) summary {
+func summarize(e egress, p plan, o observation, zones []zoneStatus) summary {
 	s := summary{Topology: e.topology, Connectivity: e.connectivity, Zones: len(zones), Gateways: len(p.gateways)}
 	for _, z := range zones {
 		if z.Ready {
@@ -137,7 +120,7 @@ func summarize(e egress, p plan, h health, zones []zoneStatus) summary {
 		}
 	}
 	for _, g := range p.gateways {
-		if h.gateways[g.name].available() {
+		if o.gateways[g.name].available() {
 			s.AvailableGateways++
 		}
 	}
@@ -154,20 +137,20 @@ func setStatus(xr *resource.Composite, zones []zoneStatus, s summary) error {
 
 // report sets the EgressHealthy condition, and a Warning result for every
 // degraded zone and every unused setting.
-func report(rsp *fnv1.RunFunctionResponse, e egress, p plan, h health, zones []zoneStatus, claim bool) {
+func report(rsp *fnv1.RunFunctionResponse, e egress, p plan, o observation, r routing, zones []zoneStatus, claim bool) {
 	var degraded, pending []string
 	for _, z := range zones {
 		switch {
 		case z.Degraded:
-			degraded = append(degraded, degradedMessage(e, p, h, z))
+			degraded = append(degraded, degradedMessage(e, p, o, r, z))
 		case !z.Ready:
 			pending = append(pending, z.Zone)
 		}
 	}
 	for _, msg := range slices.Concat(degraded, p.unused) {
-		r := response.Warning(rsp, errors.New(msg))
+		w := response.Warning(rsp, errors.New(msg))
 		if claim {
-			r.TargetCompositeAndClaim()
+			w.TargetCompositeAndClaim()
 		}
 	}
 	var c *response.ConditionOption
@@ -189,11 +172,11 @@ func report(rsp *fnv1.RunFunctionResponse, e egress, p plan, h health, zones []z
 }
 
 // degradedMessage explains a degraded zone and where its routes go.
-func degradedMessage(e egress, p plan, h health, z zoneStatus) string {
+func degradedMessage(e egress, p plan, o observation, r routing, z zoneStatus) string {
 	home := p.home[z.Zone]
-	msg := fmt.Sprintf("zone %s is degraded: its NAT gateway is %s", z.Zone, h.gateways[home].describe())
+	msg := fmt.Sprintf("zone %s is degraded: its NAT gateway is %s", z.Zone, o.gateways[home].describe())
 	switch {
-	case h.serving[z.Zone] != home:
+	case r[z.Zone] != home:
 		return msg + fmt.Sprintf("; its routes use the gateway of zone %s until it is available again", z.ServedBy)
 	case !e.failover:
 		return msg + "; failover is off"

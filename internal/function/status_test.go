@@ -25,7 +25,7 @@ func TestZoneStatuses(t *testing.T) {
 		},
 		home: map[string]resource.Name{zoneA: "nat-us-east-1a", zoneB: "nat-us-east-1b"},
 	}
-	h := health{
+	o := observation{
 		gateways: map[resource.Name]gatewayHealth{
 			"nat-us-east-1a": {observed: true, id: "nat-a", state: "available", publicIP: "203.0.113.1", ready: true},
 			"nat-us-east-1b": {observed: true, id: "nat-b", state: "failed"},
@@ -35,18 +35,18 @@ func TestZoneStatuses(t *testing.T) {
 			"route-a2": {observed: true, state: "blackhole", natGatewayID: "nat-a"},
 			"route-b1": {observed: true, state: "active", natGatewayID: "nat-a"},
 		},
-		serving: map[string]resource.Name{zoneA: "nat-us-east-1a", zoneB: "nat-us-east-1a"},
 	}
+	r := routing{zoneA: "nat-us-east-1a", zoneB: "nat-us-east-1a"}
 	want := []zoneStatus{
 		{Zone: zoneA, GatewayID: "nat-a", PublicIP: "203.0.113.1", State: "available", ServedBy: zoneA, RouteTables: 2, ActiveRoutes: 1},
 		{Zone: zoneB, GatewayID: "nat-b", State: "failed", ServedBy: zoneA, RouteTables: 1, ActiveRoutes: 1, RoutesActive: true, Degraded: true},
 	}
-	got := zoneStatuses(e, p, h)
+	got := zoneStatuses(e, p, o, r)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("zoneStatuses(...): -want, +got:\n%s", diff)
 	}
 	wantSummary := summary{Topology: "PerAZ", Connectivity: "public", Zones: 2, DegradedZones: 1, Gateways: 2, AvailableGateways: 1}
-	if diff := cmp.Diff(wantSummary, summarize(e, p, h, got)); diff != "" {
+	if diff := cmp.Diff(wantSummary, summarize(e, p, o, got)); diff != "" {
 		t.Errorf("summarize(...): -want, +got:\n%s", diff)
 	}
 }
@@ -57,13 +57,13 @@ func TestReport(t *testing.T) {
 		home:     map[string]resource.Name{zoneA: "nat-us-east-1a", zoneB: "nat-us-east-1b"},
 		unused:   []string{"spec.gatewayZone us-east-1a is not used: topology PerAZ does not place a single gateway"},
 	}
-	h := health{
+	o := observation{
 		gateways: map[resource.Name]gatewayHealth{
 			"nat-us-east-1a": {observed: true, state: "deleting"},
 			"nat-us-east-1b": {observed: true, state: "available", ready: true},
 		},
-		serving: map[string]resource.Name{zoneA: "nat-us-east-1b", zoneB: "nat-us-east-1b"},
 	}
+	r := routing{zoneA: "nat-us-east-1b", zoneB: "nat-us-east-1b"}
 	zones := []zoneStatus{{Zone: zoneA, ServedBy: zoneB, Degraded: true}, {Zone: zoneB, ServedBy: zoneB, Ready: true}}
 	degradedA := "zone us-east-1a is degraded: its NAT gateway is deleting; its routes use the gateway of zone us-east-1b until it is available again"
 
@@ -97,7 +97,7 @@ func TestReport(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := &fnv1.RunFunctionResponse{}
-			report(got, egress{topology: v1beta1.TopologyPerAZ, failover: true}, p, h, zones, tc.claim)
+			report(got, egress{topology: v1beta1.TopologyPerAZ, failover: true}, p, o, r, zones, tc.claim)
 			if diff := cmp.Diff(tc.want, got, protocmp.Transform()); diff != "" {
 				t.Errorf("\n%s\nreport(...): -want, +got:\n%s", tc.reason, diff)
 			}

@@ -4,6 +4,7 @@
 package crd
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/testcleanup"
 )
 
 // natUpdate changes the parameters of a NATGateway.
@@ -191,7 +193,9 @@ func testUpdate(t *testing.T) {
 			if err := cl.Create(t.Context(), tc.obj); err != nil {
 				t.Fatalf("cannot create the object to update: %v", err)
 			}
-			t.Cleanup(func() { _ = cl.Delete(t.Context(), tc.obj) })
+			testcleanup.Add(t, "delete the object to update", func(ctx context.Context) error {
+				return client.IgnoreNotFound(cl.Delete(ctx, tc.obj))
+			})
 			tc.change(tc.obj)
 			check(t, tc.obj, cl.Update(t.Context(), tc.obj), tc.reason, tc.want)
 		})

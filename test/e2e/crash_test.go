@@ -4,6 +4,7 @@
 package e2e
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
+	"github.com/egresskit/provider-aws-egress/internal/testcleanup"
 )
 
 // TestProviderKilledDuringCreate is scenario 5: the provider is killed (kill
@@ -29,7 +31,9 @@ func TestProviderKilledDuringCreate(t *testing.T) {
 	if err := admin.SetFaults(t.Context(), []ec2sim.Fault{{Action: "CreateNatGateway", Hold: 10 * time.Minute, Times: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = admin.SetFaults(t.Context(), nil) })
+	testcleanup.Add(t, "clear ec2sim's faults", func(ctx context.Context) error {
+		return admin.SetFaults(ctx, nil)
+	})
 	before := s.calls("CreateNatGateway")
 
 	gw := s.privateGateway()

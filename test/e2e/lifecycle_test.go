@@ -4,6 +4,7 @@
 package e2e
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	"github.com/egresskit/provider-aws-egress/cluster/stack"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
+	"github.com/egresskit/provider-aws-egress/internal/testcleanup"
 )
 
 // finalizer is crossplane-runtime's finalizer of managed resources.
@@ -46,7 +48,10 @@ func TestNATGatewayDeletion(t *testing.T) {
 		if _, err := admin.SetDurations(t.Context(), ec2sim.Durations{Pending: durations.Pending, Deleting: 8 * time.Second, Retention: durations.Retention}); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { _, _ = admin.SetDurations(t.Context(), durations) })
+		testcleanup.Add(t, "restore ec2sim's durations", func(ctx context.Context) error {
+			_, err := admin.SetDurations(ctx, durations)
+			return err
+		})
 		before := s.calls("DeleteNatGateway")
 
 		s.delete(gw)

@@ -23,6 +23,14 @@ type Healing struct {
 	// again after its first creation.
 	Recreations int64 `json:"recreations"`
 
+	// FailedStreak counts the failed external resources replaced in a row,
+	// the one the last recreation replaced included: the longer the streak,
+	// the longer a failed replacement waits before it is replaced in turn.
+	// It is unset when the last recreation replaced a resource that had not
+	// failed.
+	// +optional
+	FailedStreak int64 `json:"failedStreak,omitempty"`
+
 	// Last describes the most recent recreation.
 	// +optional
 	Last *HealingEvent `json:"last,omitempty"`

@@ -192,11 +192,7 @@ type NATGatewayParameters struct {
 	// crossplane-providerconfig, egresskit.io/uid) and removes tags it no
 	// longer wants, but never touches aws: tags.
 	// +optional
-	// +kubebuilder:validation:MaxProperties=40
-	// +kubebuilder:validation:XValidation:rule="self.all(k, !k.startsWith('aws:'))",message="tag keys beginning with aws: are reserved by AWS"
-	// +kubebuilder:validation:XValidation:rule="self.all(k, !k.startsWith('crossplane-') && !k.startsWith('egresskit.io/'))",message="tag keys beginning with crossplane- or egresskit.io/ are reserved for the provider's ownership tags"
-	// +kubebuilder:validation:XValidation:rule="self.all(k, size(k) >= 1 && size(k) <= 127 && size(self[k]) <= 256)",message="tag keys must have 1 to 127 characters and values at most 256"
-	Tags map[string]string `json:"tags,omitempty"`
+	Tags Tags `json:"tags,omitempty"`
 }
 
 // A NATGatewayAddress is an address of a NAT gateway as EC2 reports it.

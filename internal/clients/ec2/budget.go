@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
+	"k8s.io/utils/clock"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
@@ -72,24 +73,15 @@ func BucketFor(operation string) Bucket {
 	return BucketMutating
 }
 
-// A Clock tells the time and sleeps. Tests replace it to make waits visible
-// without waiting.
-type Clock interface {
-	Now() time.Time
-
-	// Sleep returns after d, or with ctx's error when ctx is done first.
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
+// sleep returns after d on c, or with ctx's error when ctx is done first.
+func sleep(ctx context.Context, c clock.Clock, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t := c.NewTimer(d)
 	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-t.C():
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -105,7 +97,7 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 // metrics.Registry.
 type Budget struct {
 	fraction float64
-	clock    Clock
+	clock    clock.Clock
 	waits    *prometheus.HistogramVec
 
 	mu      sync.Mutex
@@ -121,8 +113,9 @@ type bucketKey struct {
 // A BudgetOption configures a Budget.
 type BudgetOption func(*Budget)
 
-// WithClock makes a Budget tell time and sleep with c.
-func WithClock(c Clock) BudgetOption {
+// WithClock makes a Budget tell time and wait with c. Tests replace the
+// real clock to make waits visible without waiting.
+func WithClock(c clock.Clock) BudgetOption {
 	return func(b *Budget) {
 		b.clock = c
 	}
@@ -137,7 +130,7 @@ func NewBudget(fraction float64, opts ...BudgetOption) (*Budget, error) {
 	}
 	b := &Budget{
 		fraction: fraction,
-		clock:    realClock{},
+		clock:    clock.RealClock{},
 		buckets:  map[bucketKey]*rate.Limiter{},
 		waits: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "egresskit_ec2_api_budget_wait_seconds",
@@ -181,7 +174,7 @@ func (b *Budget) Wait(ctx context.Context, account, region, operation string) er
 	if d <= 0 {
 		return nil
 	}
-	if err := b.clock.Sleep(ctx, d); err != nil {
+	if err := sleep(ctx, b.clock, d); err != nil {
 		r.CancelAt(b.clock.Now())
 		return errors.Wrapf(err, "cannot wait %s for the EC2 %s budget", d, bk.Name)
 	}

@@ -18,6 +18,8 @@ import (
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/utils/clock"
+	testingclock "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
@@ -340,32 +342,27 @@ func credentialScope(auth string) string {
 	return strings.Join([]string{parts[0], parts[2], parts[3], parts[4]}, "/")
 }
 
-// fakeClock advances only when something sleeps on it, and records sleeps.
+// fakeClock advances only when something waits on it, by the wait, and
+// records the waits.
 type fakeClock struct {
+	*testingclock.FakeClock
+
 	mu     sync.Mutex
-	now    time.Time
 	sleeps []time.Duration
 }
 
 func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	return &fakeClock{FakeClock: testingclock.NewFakeClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))}
 }
 
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
+// NewTimer returns a timer of d that has fired: the clock moved on by d.
+func (c *fakeClock) NewTimer(d time.Duration) clock.Timer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.sleeps = append(c.sleeps, d)
-	c.now = c.now.Add(d)
-	return nil
+	t := c.FakeClock.NewTimer(d)
+	c.Step(d)
+	return t
 }
 
 func (c *fakeClock) slept() []time.Duration {

@@ -16,6 +16,15 @@ import (
 
 // Error codes the provider explains but does not otherwise act on.
 const (
+	CodeInvalidParameterValue        = "InvalidParameterValue"
+	CodeInvalidSubnetIDNotFound      = "InvalidSubnetID.NotFound"
+	CodeInvalidVpcIDNotFound         = "InvalidVpcID.NotFound"
+	CodeInvalidElasticIPIDNotFound   = "InvalidElasticIpID.NotFound"
+	CodeResourceAlreadyAssociated    = "Resource.AlreadyAssociated"
+	CodeNatGatewayLimitExceeded      = "NatGatewayLimitExceeded"
+	CodeAddressLimitExceeded         = "AddressLimitExceeded"
+	CodeUnauthorizedOperation        = "UnauthorizedOperation"
+	CodeRequestLimitExceeded         = "RequestLimitExceeded"
 	CodeInvalidSubnet                = "InvalidSubnet"
 	CodeInvalidSubnetIDMalformed     = "InvalidSubnetID.Malformed"
 	CodeInvalidVpcIDMalformed        = "InvalidVpcID.Malformed"

@@ -47,7 +47,7 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.
 		e.releaseStrays(ctx, cr, owned[1:])
 	}
 	if id == "" {
-		out, err := e.ec2.AllocateAddress(ctx, generateAllocateInput(cr))
+		out, err := e.client.AllocateAddress(ctx, generateAllocateInput(cr))
 		if err != nil {
 			return managed.ExternalCreation{}, errors.Wrap(err, "cannot allocate address")
 		}
@@ -65,6 +65,6 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.
 		return managed.ExternalCreation{}, errors.Wrap(err, "cannot record the healing")
 	}
 	e.reallocations.Inc()
-	e.recorder.Event(cr, event.Normal(reasonReallocated, fmt.Sprintf("Allocated address %s to replace %s, which was released outside Crossplane", id, previous)))
+	e.record.Event(cr, event.Normal(reasonReallocated, fmt.Sprintf("Allocated address %s to replace %s, which was released outside Crossplane", id, previous)))
 	return managed.ExternalCreation{AdditionalDetails: managed.AdditionalDetails{"previousAllocationId": previous}}, nil
 }

@@ -63,41 +63,42 @@ const maxRequeueDelay = 10 * time.Second
 
 // SetupGated adds the ElasticIP controller once the ElasticIP and NATGateway
 // CRDs are served: the controller watches NATGateways to release an address
-// as soon as its gateway is gone. A failed setup panics, so a missing
-// controller cannot go unnoticed.
-func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
-	o.Gate.Register(func() {
-		if err := Setup(mgr, o, ec); err != nil {
-			panic(errors.Wrap(err, "cannot setup ElasticIP controller"))
-		}
-	}, v1alpha1.ElasticIPGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind)
-	return nil
+// as soon as its gateway is gone.
+func SetupGated(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies) error {
+	return managedopts.SetupGated(o, deps, v1alpha1.ElasticIPKind, func() error { return Setup(mgr, o, deps) },
+		v1alpha1.ElasticIPGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind)
 }
 
 // Setup adds a controller that reconciles ElasticIP managed resources.
-func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
+func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies) error {
 	name := managed.ControllerName(v1alpha1.ElasticIPGroupKind)
 	if err := managedopts.AddStateMetrics(mgr, o, &v1alpha1.ElasticIPList{}); err != nil {
 		return err
 	}
 
 	recorder := managedopts.NewEventRecorder(mgr, o, name)
-	opts := append(lifecycleOptions(&connector{
+	conn := &connector{
 		usage:         resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{}),
-		clients:       ec,
-		recorder:      recorder,
+		clients:       deps.Clients,
+		record:        recorder,
 		reallocations: reallocations,
-	}), managedopts.Standard(o, name, recorder)...)
-	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.ElasticIPGroupVersionKind), opts...)
+	}
 
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr).
 		Named(name).
 		WithOptions(controllerOptions(o)).
+		// The desired-state filter applies to ElasticIPs only: the
+		// NATGateway watch has its own predicate and must see status changes.
 		For(&v1alpha1.ElasticIP{}, builder.WithPredicates(resource.DesiredStateChanged())).
 		// An address held by a NAT gateway is released once the gateway is
 		// gone: reconcile it then rather than at the next backoff.
-		Watches(&v1alpha1.NATGateway{}, handler.EnqueueRequestsFromMapFunc(addressesOf), builder.WithPredicates(natGatewayGone())).
-		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
+		Watches(&v1alpha1.NATGateway{},
+			handler.EnqueueRequestsFromMapFunc(addressesOf),
+			builder.WithPredicates(natGatewayGone()))
+
+	opts := append(lifecycleOptions(conn), managedopts.Standard(o, name, recorder)...)
+	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.ElasticIPGroupVersionKind), opts...)
+	return b.Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
 }
 
 // controllerOptions are the runtime's controller options with the requeue
@@ -109,10 +110,11 @@ func controllerOptions(o controller.Options) crcontroller.Options {
 }
 
 // lifecycleOptions are the reconciler options that decide how an ElasticIP
-// is created, named and deleted; Setup adds the standard ones.
-func lifecycleOptions(c *connector) []managed.ReconcilerOption {
+// is created, named and observed again, with conn as its connector; Setup
+// adds the standard ones.
+func lifecycleOptions(conn *connector) []managed.ReconcilerOption {
 	return []managed.ReconcilerOption{
-		managed.WithTypedExternalConnector[*v1alpha1.ElasticIP](c),
+		managed.WithTypedExternalConnector[*v1alpha1.ElasticIP](conn),
 		// EC2 assigns the allocation ID, so the external name stays empty
 		// until Create sets it. Create is idempotent through the ownership
 		// tag, which makes a lost external name safe to recover from.
@@ -131,7 +133,7 @@ func lifecycleOptions(c *connector) []managed.ReconcilerOption {
 type connector struct {
 	usage         resource.ModernTracker
 	clients       ec2client.ClientFactory
-	recorder      event.Recorder
+	record        event.Recorder
 	reallocations prometheus.Counter
 }
 
@@ -145,15 +147,15 @@ func (c *connector) Connect(ctx context.Context, cr *v1alpha1.ElasticIP) (manage
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot get EC2 client")
 	}
-	return &external{ec2: api, recorder: c.recorder, reallocations: c.reallocations, now: time.Now}, nil
+	return &external{client: api, record: c.record, reallocations: c.reallocations, now: time.Now}, nil
 }
 
 var _ managed.TypedExternalClient[*v1alpha1.ElasticIP] = &external{}
 
 // An external observes and changes one Elastic IP address.
 type external struct {
-	ec2           ec2client.API
-	recorder      event.Recorder
+	client        ec2client.API
+	record        event.Recorder
 	reallocations prometheus.Counter
 	now           func() time.Time
 

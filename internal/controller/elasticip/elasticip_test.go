@@ -31,6 +31,7 @@ import (
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
 	"github.com/egresskit/provider-aws-egress/internal/controller/controllertest"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
 var errBoom = errors.New("boom")
@@ -146,7 +147,7 @@ func (r *recorder) Event(_ runtime.Object, e event.Event) { r.events = append(r.
 func (r *recorder) WithAnnotations(_ ...string) event.Recorder { return r }
 
 func newExternal(api ec2client.API, r event.Recorder, c prometheus.Counter) *external {
-	return &external{ec2: api, recorder: r, reallocations: c, now: func() time.Time { return t0 }}
+	return &external{client: api, record: r, reallocations: c, now: func() time.Time { return t0 }}
 }
 
 func TestConnect(t *testing.T) {
@@ -183,7 +184,7 @@ func TestConnect(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			c := &connector{usage: tc.usage, clients: tc.factory, recorder: event.NewNopRecorder(), reallocations: prometheus.NewCounter(prometheus.CounterOpts{Name: "test_reallocations_total", Help: "Reallocations counted by a test."})}
+			c := &connector{usage: tc.usage, clients: tc.factory, record: event.NewNopRecorder(), reallocations: prometheus.NewCounter(prometheus.CounterOpts{Name: "test_reallocations_total", Help: "Reallocations counted by a test."})}
 			got, err := c.Connect(context.Background(), elasticIP())
 			if diff := cmp.Diff(tc.want.err, err, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("\n%s\nConnect(...): -want error, +got error:\n%s", tc.reason, diff)
@@ -195,7 +196,7 @@ func TestConnect(t *testing.T) {
 			if ok != tc.want.ok {
 				t.Fatalf("\n%s\nConnect(...): got an external client: %t, want %t", tc.reason, ok, tc.want.ok)
 			}
-			if ok && e.ec2 != api {
+			if ok && e.client != api {
 				t.Errorf("\n%s\nConnect(...): the external client does not use the factory's EC2 client", tc.reason)
 			}
 		})
@@ -204,7 +205,7 @@ func TestConnect(t *testing.T) {
 
 func TestSetupGated(t *testing.T) {
 	g := &controllertest.Gate{}
-	if err := SetupGated(nil, controller.Options{Gate: g}, &controllertest.ClientFactory{}); err != nil {
+	if err := SetupGated(nil, controller.Options{Gate: g}, managedopts.Dependencies{Clients: &controllertest.ClientFactory{}}); err != nil {
 		t.Fatalf("SetupGated(...): %v", err)
 	}
 	want := []schema.GroupVersionKind{v1alpha1.ElasticIPGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind}

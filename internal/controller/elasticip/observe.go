@@ -85,7 +85,7 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.ElasticIP) (managed
 		return managed.ExternalObservation{ResourceExists: len(e.leftover) > 0}, nil
 	}
 	if a == nil {
-		e.recorder.Event(cr, event.Warning(reasonReleased, errors.Errorf("address %s no longer exists: it was released outside Crossplane", id)))
+		e.record.Event(cr, event.Warning(reasonReleased, errors.Errorf("address %s no longer exists: it was released outside Crossplane", id)))
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
 
@@ -122,7 +122,7 @@ func notListedYet(cr *v1alpha1.ElasticIP, now time.Time) bool {
 // describe returns the address with allocation ID id, or nil when EC2 does
 // not know it.
 func (e *external) describe(ctx context.Context, id string) (*types.Address, error) {
-	out, err := e.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{AllocationIds: []string{id}})
+	out, err := e.client.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{AllocationIds: []string{id}})
 	if ec2client.IsAddressNotFound(err) {
 		return nil, nil
 	}

@@ -45,7 +45,7 @@ func (e *external) owned(ctx context.Context, cr *v1alpha1.ElasticIP) ([]string,
 // would make two ElasticIPs share, and release, one address.
 func (e *external) ownedAddresses(ctx context.Context, cr *v1alpha1.ElasticIP) ([]types.Address, error) {
 	uid := string(cr.GetUID())
-	out, err := e.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{
+	out, err := e.client.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{
 		Filters: []types.Filter{{Name: aws.String("tag:" + ec2client.TagUID), Values: []string{uid}}},
 	})
 	if err != nil {
@@ -87,11 +87,11 @@ func (e *external) releaseStrays(ctx context.Context, cr *v1alpha1.ElasticIP, id
 		inUse, err := e.release(ctx, id, nil)
 		switch {
 		case err != nil:
-			e.recorder.Event(cr, event.Warning(reasonStrayReleased, errors.Wrap(err, "cannot release an address also tagged for this ElasticIP; it is released when the ElasticIP is deleted")))
+			e.record.Event(cr, event.Warning(reasonStrayReleased, errors.Wrap(err, "cannot release an address also tagged for this ElasticIP; it is released when the ElasticIP is deleted")))
 		case inUse != "":
-			e.recorder.Event(cr, event.Warning(reasonStrayReleased, errors.Errorf("address %s is also tagged for this ElasticIP but is in use; it is released when the ElasticIP is deleted and nothing holds it", id)))
+			e.record.Event(cr, event.Warning(reasonStrayReleased, errors.Errorf("address %s is also tagged for this ElasticIP but is in use; it is released when the ElasticIP is deleted and nothing holds it", id)))
 		default:
-			e.recorder.Event(cr, event.Normal(reasonStrayReleased, "Released address "+id+", also tagged for this ElasticIP, so that only one address is billed"))
+			e.record.Event(cr, event.Normal(reasonStrayReleased, "Released address "+id+", also tagged for this ElasticIP, so that only one address is billed"))
 		}
 	}
 }
@@ -100,7 +100,7 @@ func (e *external) releaseStrays(ctx context.Context, cr *v1alpha1.ElasticIP, id
 // refuses with AuthFailure or InvalidIPAddress.InUse, and release returns that
 // code and no error; an address EC2 no longer knows is released.
 func (e *external) release(ctx context.Context, id string, borderGroup *string) (inUse string, err error) {
-	_, err = e.ec2.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: aws.String(id), NetworkBorderGroup: borderGroup})
+	_, err = e.client.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: aws.String(id), NetworkBorderGroup: borderGroup})
 	switch {
 	case err == nil, ec2client.IsAddressNotFound(err):
 		return "", nil

@@ -73,7 +73,7 @@ func reconciler(t *testing.T, stored *v1alpha1.ElasticIP, api *fake.EC2, w *writ
 	c := &connector{
 		usage:         resource.ModernTrackerFn(func(context.Context, resource.ModernManaged) error { return nil }),
 		clients:       &controllertest.ClientFactory{API: api},
-		recorder:      event.NewNopRecorder(),
+		record:        event.NewNopRecorder(),
 		reallocations: prometheus.NewCounter(prometheus.CounterOpts{Name: "test_reallocations_total", Help: "Reallocations counted by a test."}),
 	}
 	opts := append(lifecycleOptions(c), managed.WithManagementPolicies())

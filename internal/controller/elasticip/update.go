@@ -28,7 +28,7 @@ func (e *external) Update(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.
 	create, remove := ec2client.DiffTags(ec2client.DesiredTags(cr, cr.Spec.ForProvider.Tags), cr.Status.AtProvider.Tags)
 
 	if len(create) > 0 {
-		if _, err := e.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: ec2client.Tags(create)}); err != nil {
+		if _, err := e.client.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: ec2client.Tags(create)}); err != nil {
 			return managed.ExternalUpdate{}, errors.Wrapf(err, "cannot tag address %s", id)
 		}
 	}
@@ -37,7 +37,7 @@ func (e *external) Update(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.
 		for _, k := range remove {
 			tags = append(tags, types.Tag{Key: aws.String(k)})
 		}
-		if _, err := e.ec2.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{id}, Tags: tags}); err != nil {
+		if _, err := e.client.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{id}, Tags: tags}); err != nil {
 			return managed.ExternalUpdate{}, errors.Wrapf(err, "cannot remove tags from address %s", id)
 		}
 	}

@@ -2,11 +2,12 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package managedopts holds what every managed-resource controller of the
-// provider takes alike from the provider's controller.Options: its event
-// recorder, the observability and policy options of its managed reconciler,
-// and the recorder of its managed resources' state metrics. Each controller
-// adds the options that decide how its own kind is created, named and
-// deleted.
+// provider takes alike: the Dependencies the provider builds once, the gated
+// setup that waits for the controller's CRDs, and, from the provider's
+// controller.Options, its event recorder, the observability and policy
+// options of its managed reconciler, and the recorder of its managed
+// resources' state metrics. Each controller adds the options that decide how
+// its own kind is created, named and deleted.
 package managedopts
 
 import (

@@ -39,9 +39,9 @@ func TestBackoffReplaceAt(t *testing.T) {
 	b := backoff{base: 30 * time.Second, max: 30 * time.Minute}
 	created := withAtProvider(v1alpha1.NATGatewayObservation{CreateTime: &metav1.Time{Time: t0}})
 	failedBefore := &v1alpha1.Healing{Recreations: 3, Last: &v1alpha1.HealingEvent{PreviousID: otherNatID, FoundState: v1alpha1.FoundStateFailed, NewID: natID, Time: metav1.NewTime(t0.Add(-time.Second))}}
+	streak := func(n int64) *v1alpha1.Healing { h := *failedBefore; h.FailedStreak = n; return &h }
 	type want struct {
-		at  time.Time
-		err bool
+		at time.Time
 	}
 	cases := map[string]struct {
 		reason string
@@ -56,23 +56,23 @@ func TestBackoffReplaceAt(t *testing.T) {
 		},
 		"AfterDeletedGateway": {
 			reason: "A gateway that replaced a deleted one starts no streak.",
-			cr:     natGateway(withExternalName(natID), created, withAnnotation(AnnotationKeyFailedStreak, "4")),
+			cr:     natGateway(withExternalName(natID), created),
 			h:      &v1alpha1.Healing{Recreations: 1, Last: &v1alpha1.HealingEvent{PreviousID: otherNatID, FoundState: v1alpha1.FoundStateDeleted, NewID: natID}},
 			want:   want{at: t0.Add(30 * time.Second)},
 		},
 		"StaleStreak": {
 			reason: "A streak recorded for another gateway is not this gateway's.",
-			cr:     natGateway(withExternalName(natID), created, withAnnotation(AnnotationKeyFailedStreak, "4")),
-			h:      &v1alpha1.Healing{Recreations: 1, Last: &v1alpha1.HealingEvent{PreviousID: "nat-0aaaaaaaaaaaaaaaa", FoundState: v1alpha1.FoundStateFailed, NewID: otherNatID}},
+			cr:     natGateway(withExternalName(natID), created),
+			h:      &v1alpha1.Healing{Recreations: 1, FailedStreak: 4, Last: &v1alpha1.HealingEvent{PreviousID: "nat-0aaaaaaaaaaaaaaaa", FoundState: v1alpha1.FoundStateFailed, NewID: otherNatID}},
 			want:   want{at: t0.Add(30 * time.Second)},
 		},
 		"Streak": {
 			reason: "A gateway after three failed gateways in a row waits 30s*2^3.",
-			cr:     natGateway(withExternalName(natID), created, withAnnotation(AnnotationKeyFailedStreak, "3")),
-			h:      failedBefore,
+			cr:     natGateway(withExternalName(natID), created),
+			h:      streak(3),
 			want:   want{at: t0.Add(4 * time.Minute)},
 		},
-		"StreakWithoutAnnotation": {
+		"StreakUnset": {
 			reason: "A gateway recorded as replacing a failed one followed at least one failed gateway.",
 			cr:     natGateway(withExternalName(natID), created),
 			h:      failedBefore,
@@ -80,27 +80,18 @@ func TestBackoffReplaceAt(t *testing.T) {
 		},
 		"NoCreateTime": {
 			reason: "Without EC2's creation time, the time of the recreation is the start.",
-			cr:     natGateway(withExternalName(natID), withAnnotation(AnnotationKeyFailedStreak, "1")),
-			h:      failedBefore,
+			cr:     natGateway(withExternalName(natID)),
+			h:      streak(1),
 			want:   want{at: t0.Add(-time.Second).Add(time.Minute)},
 		},
 		"NoTimes": {
 			reason: "Without any time to start from, the gateway may be replaced now.",
 			cr:     natGateway(withExternalName(natID)),
 		},
-		"BadStreak": {
-			reason: "A streak that is not a positive integer is an error.",
-			cr:     natGateway(withExternalName(natID), created, withAnnotation(AnnotationKeyFailedStreak, "0")),
-			h:      failedBefore,
-			want:   want{err: true},
-		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			at, err := b.replaceAt(tc.cr, tc.h)
-			if diff := cmp.Diff(tc.want.err, err != nil); diff != "" {
-				t.Errorf("\n%s\nb.replaceAt(...): -want error, +got error (%v):\n%s", tc.reason, err, diff)
-			}
+			at := b.replaceAt(tc.cr, tc.h)
 			if diff := cmp.Diff(tc.want.at, at); diff != "" {
 				t.Errorf("\n%s\nb.replaceAt(...): -want, +got:\n%s", tc.reason, diff)
 			}

@@ -58,13 +58,6 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.NATGateway) (managed
 		return managed.ExternalCreation{}, nil
 	}
 
-	h, err := healing.Get(cr)
-	if err != nil {
-		return managed.ExternalCreation{}, err
-	}
-	if err := recordFailedStreak(cr, h, previous, state); err != nil {
-		return managed.ExternalCreation{}, err
-	}
 	if err := healing.Record(cr, previous, state, id, e.now()); err != nil {
 		return managed.ExternalCreation{}, err
 	}

@@ -109,6 +109,17 @@ func healingOf(recreations int, previous, state, id string, t time.Time) string 
 	return fmt.Sprintf(`{"recreations":%d,"last":{"previousId":%q,"foundState":%q,"newId":%q,"time":%q}}`, recreations, previous, state, id, t.UTC().Format(time.RFC3339))
 }
 
+// failedHealingOf is the healing annotation of a NATGateway whose last
+// recreation replaced failed gateway previous with id, after streak failed
+// gateways in a row.
+func failedHealingOf(recreations, streak int, previous, id string, t time.Time) string {
+	return fmt.Sprintf(`{"recreations":%d,"failedStreak":%d,"last":{"previousId":%q,"foundState":"failed","newId":%q,"time":%q}}`, recreations, streak, previous, id, t.UTC().Format(time.RFC3339))
+}
+
+// legacyFailedStreak is the annotation that held the failed streak before
+// the healing record did: objects written then carry it.
+const legacyFailedStreak = "egresskit.io/failed-streak"
+
 // publicInput is the CreateNatGatewayInput of the default NATGateway.
 func publicInput(token string) *ec2.CreateNatGatewayInput {
 	return &ec2.CreateNatGatewayInput{
@@ -199,8 +210,7 @@ func TestCreate(t *testing.T) {
 			cr:     natGateway(withExternalName(natID)),
 			want: want{
 				cr: natGateway(withExternalName(newNatID),
-					withAnnotation(AnnotationKeyFailedStreak, "1"),
-					withAnnotation(healing.AnnotationKey, healingOf(1, natID, "failed", newNatID, now))),
+					withAnnotation(healing.AnnotationKey, failedHealingOf(1, 1, natID, newNatID, now))),
 				inputs:  []*ec2.CreateNatGatewayInput{publicInput(clientToken(testUID, natID))},
 				details: managed.AdditionalDetails{"previousId": natID, "foundState": "failed"},
 				events:  []event.Event{event.Normal(reasonRecreated, "Recreated NAT gateway "+natID+" (found failed) as "+newNatID)},
@@ -212,12 +222,26 @@ func TestCreate(t *testing.T) {
 			calls:  &ec2Calls{create: creates(newNatID)},
 			found:  &found{id: natID, state: v1alpha1.FoundStateFailed},
 			cr: natGateway(withExternalName(natID),
-				withAnnotation(AnnotationKeyFailedStreak, "2"),
+				withAnnotation(healing.AnnotationKey, failedHealingOf(2, 2, otherNatID, natID, t0))),
+			want: want{
+				cr: natGateway(withExternalName(newNatID),
+					withAnnotation(healing.AnnotationKey, failedHealingOf(3, 3, natID, newNatID, now))),
+				inputs:  []*ec2.CreateNatGatewayInput{publicInput(clientToken(testUID, natID))},
+				details: managed.AdditionalDetails{"previousId": natID, "foundState": "failed"},
+				events:  []event.Event{event.Normal(reasonRecreated, "Recreated NAT gateway "+natID+" (found failed) as "+newNatID)},
+				counts:  counted(v1alpha1.FoundStateFailed),
+			},
+		},
+		"RecreateFailedAgainUpgraded": {
+			reason: "A streak written by an earlier version in its own annotation is extended in the healing record, and the old annotation removed.",
+			calls:  &ec2Calls{create: creates(newNatID)},
+			found:  &found{id: natID, state: v1alpha1.FoundStateFailed},
+			cr: natGateway(withExternalName(natID),
+				withAnnotation(legacyFailedStreak, "2"),
 				withAnnotation(healing.AnnotationKey, healingOf(2, otherNatID, "failed", natID, t0))),
 			want: want{
 				cr: natGateway(withExternalName(newNatID),
-					withAnnotation(AnnotationKeyFailedStreak, "3"),
-					withAnnotation(healing.AnnotationKey, healingOf(3, natID, "failed", newNatID, now))),
+					withAnnotation(healing.AnnotationKey, failedHealingOf(3, 3, natID, newNatID, now))),
 				inputs:  []*ec2.CreateNatGatewayInput{publicInput(clientToken(testUID, natID))},
 				details: managed.AdditionalDetails{"previousId": natID, "foundState": "failed"},
 				events:  []event.Event{event.Normal(reasonRecreated, "Recreated NAT gateway "+natID+" (found failed) as "+newNatID)},
@@ -229,8 +253,7 @@ func TestCreate(t *testing.T) {
 			calls:  &ec2Calls{create: creates(newNatID)},
 			found:  &found{id: natID, state: v1alpha1.FoundStateDeleted},
 			cr: natGateway(withExternalName(natID),
-				withAnnotation(AnnotationKeyFailedStreak, "2"),
-				withAnnotation(healing.AnnotationKey, healingOf(2, otherNatID, "failed", natID, t0))),
+				withAnnotation(healing.AnnotationKey, failedHealingOf(2, 2, otherNatID, natID, t0))),
 			want: want{
 				cr: natGateway(withExternalName(newNatID),
 					withAnnotation(healing.AnnotationKey, healingOf(3, natID, "deleted", newNatID, now))),

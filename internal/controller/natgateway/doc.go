@@ -14,16 +14,18 @@
 // not ready; an available one is ready, and up to date when its tags and
 // secondary addresses match the spec. While the NATGateway itself is being
 // deleted, the finalizer stays until EC2 reports the gateway deleted or gone.
-// EC2 is eventually consistent: for 30s after creating a gateway, a gateway
-// EC2 does not list yet still exists (not ready), so no second one is made;
+// EC2 is eventually consistent: for creationGracePeriod after creating a
+// gateway, a gateway EC2 does not list yet still exists (not ready), so no
+// second one is made;
 // a gateway EC2 lists as deleted is replaced at once, however new.
 //
 // # How soon a deleted gateway is noticed
 //
 // The NAT gateway inventory (package natinventory) lists the gateways of each
-// provider configuration and region in use every 10s (the provider's
-// --nat-inventory-interval; 0 turns it off), 1000 to a DescribeNatGateways
-// call, filtered by their ownership tags. When a listing shows a gateway
+// provider configuration and region in use every DefaultInventoryInterval
+// (the provider's --nat-inventory-interval; 0 turns it off),
+// natinventory.PageSize to a DescribeNatGateways call, filtered by their
+// ownership tags. When a listing shows a gateway
 // deleting, deleted or failed where the previous one did not, or a gateway
 // has vanished from it, the NATGateway named by the gateway's
 // crossplane-namespace and crossplane-name tags is reconciled at once. A
@@ -34,7 +36,7 @@
 // so no deletion is missed.
 //
 // Each NATGateway is still observed once per poll interval (the provider's
-// --poll flag, 1m by default, or the crossplane.io/poll-interval annotation of
+// --poll flag, or the crossplane.io/poll-interval annotation of
 // the NATGateway), to catch other drift such as changed tags. Observe reads
 // the gateway from the latest listing when that listing is less than one and
 // a half intervals old, holds the gateway, began after the provider last
@@ -45,16 +47,15 @@
 // listing that failed) it describes the gateway by ID with one
 // DescribeNatGateways call; only a describe decides that a gateway is gone.
 // A gateway in transition (pending, deleting, or with an address being
-// associated or assigned) is observed again after 5s, so a replacement
-// follows its predecessor's deletion within seconds.
+// associated or assigned) is observed again after DefaultShortPollInterval,
+// so a replacement follows its predecessor's deletion within seconds.
 //
-// N gateways thus cost ceil(N/1000) calls per inventory interval: 18 a minute
-// for 3000 gateways, 3% of the provider's default EC2 API budget (10 calls a
-// second), where one describe per gateway per 1m poll would take 3000 a
-// minute, five times that budget. A snapshot holds about 1.3 MB per 1000
-// gateways. A configuration and region is listed only while its NATGateways
-// are observed: listing stops once none was for three poll intervals, and
-// resumes with the next observation.
+// N gateways thus cost ceil(N/natinventory.PageSize) calls per inventory
+// interval, where one describe per gateway per poll would cost N calls per
+// poll interval; the README's table gives the calls and the snapshot memory
+// measured for thousands of gateways. A configuration and region is listed
+// only while its NATGateways are observed: listing stops once none was for a
+// few poll intervals (inventoryIdle), and resumes with the next observation.
 //
 // # Failed gateways
 //
@@ -62,9 +63,10 @@
 // elsewhere, a subnet out of addresses, ...) is not ready, and its Ready
 // condition carries EC2's failure code and message. With spec.onFailed
 // Recreate, the default, it is replaced by a new gateway with exponential
-// backoff: the first failed gateway 30s after its creation, then twice as
-// long for every further failed gateway in a row, at most 30m, so a cause
-// that persists costs one gateway per 30 minutes at most. A replacement that
+// backoff: the first failed gateway DefaultFailedBackoffBase after its
+// creation, then twice as long for every further failed gateway in a row, at
+// most DefaultFailedBackoffMax, so a cause that persists costs one gateway
+// per DefaultFailedBackoffMax at most. A replacement that
 // does not fail ends the streak. With spec.onFailed Report, a failed gateway
 // is only reported and never replaced.
 //
@@ -101,7 +103,9 @@
 // # Visibility
 //
 // Every replacement is recorded in the egresskit.io/healing annotation, which
-// the next Observe mirrors into status.atProvider.healing, emits a Recreated
+// the next Observe mirrors into status.atProvider.healing; the record holds
+// the number of failed gateways replaced in a row (failedStreak), from which
+// the backoff of a failed gateway follows. Every replacement also emits a Recreated
 // event naming the old and new IDs, and increments
 // egresskit_natgateway_recreations_total{reason} with reason deleted,
 // not-found, failed or replaced. A gateway found deleted also gets a

@@ -28,14 +28,6 @@ import (
 // configuration and region in use are listed.
 const DefaultInventoryInterval = 5 * time.Second
 
-// WithInventoryInterval sets how often the gateways of each provider
-// configuration and region in use are listed, to serve observations and to
-// notice deleted and failed gateways; 0 turns the listing off, and each
-// observation describes its gateway.
-func WithInventoryInterval(d time.Duration) Option {
-	return func(s *settings) { s.inventory = d }
-}
-
 // An inventory serves gateways from recent listings. *natinventory.Inventory
 // is one.
 type inventory interface {

@@ -27,6 +27,8 @@ import (
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/natinventory"
+	"github.com/egresskit/provider-aws-egress/internal/controller/controllertest"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
 // clusterKey is the inventory key of the default NATGateway.
@@ -449,7 +451,7 @@ func TestEnqueueOwner(t *testing.T) {
 }
 
 func TestSetupInventoryInterval(t *testing.T) {
-	err := Setup(nil, controller.Options{}, nil, WithInventoryInterval(-time.Second))
+	err := Setup(nil, controller.Options{}, managedopts.Dependencies{Clients: &controllertest.ClientFactory{}, NATInventoryInterval: -time.Second})
 	want := "cannot set up the NAT gateway inventory: interval -1s is negative; use 0 to turn it off"
 	if err == nil || err.Error() != want {
 		t.Errorf("Setup(...) with a negative inventory interval: want error %q, got %v", want, err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -47,72 +48,57 @@ const creationGracePeriod = ec2client.NATGatewayConsistencyWindow
 
 var _ managed.TypedExternalClient[*v1alpha1.NATGateway] = &external{}
 
-type settings struct {
-	shortPoll time.Duration
-	backoff   backoff
-	inventory time.Duration
-	// settledPoll is how often a gateway that the inventory holds settled
-	// is observed: the inventory reports its changes.
-	settledPoll time.Duration
-	now         func() time.Time
-}
-
-// An Option changes how the NATGateway controller behaves.
-type Option func(*settings)
-
 // SetupGated adds the NATGateway controller once the NATGateway and ElasticIP
 // CRDs are served: the controller watches ElasticIPs to follow a replaced
-// address. A failed setup panics, so a missing controller cannot go unnoticed.
-func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, opts ...Option) error {
-	o.Gate.Register(func() {
-		if err := managedopts.WaitForMappings(context.Background(), mgr.GetRESTMapper(), managedopts.MappingTimeout,
-			v1alpha1.NATGatewayGroupVersionKind, v1alpha1.ElasticIPGroupVersionKind); err != nil {
-			panic(errors.Wrap(err, "cannot setup NATGateway controller"))
+// address.
+func SetupGated(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies) error {
+	gvks := []schema.GroupVersionKind{v1alpha1.NATGatewayGroupVersionKind, v1alpha1.ElasticIPGroupVersionKind}
+	return managedopts.SetupGated(o, deps, v1alpha1.NATGatewayKind, func() error {
+		if err := managedopts.WaitForMappings(context.Background(), mgr.GetRESTMapper(), managedopts.MappingTimeout, gvks...); err != nil {
+			return err
 		}
-		if err := Setup(mgr, o, ec, opts...); err != nil {
-			panic(errors.Wrap(err, "cannot setup NATGateway controller"))
-		}
-	}, v1alpha1.NATGatewayGroupVersionKind, v1alpha1.ElasticIPGroupVersionKind)
-	return nil
+		return Setup(mgr, o, deps)
+	}, gvks...)
 }
 
 // Setup adds a controller that reconciles NATGateway managed resources.
-func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, opts ...Option) error {
+func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies) error {
 	name := managed.ControllerName(v1alpha1.NATGatewayGroupKind)
-	s := settings{
-		shortPoll:   DefaultShortPollInterval,
-		backoff:     backoff{base: DefaultFailedBackoffBase, max: DefaultFailedBackoffMax},
-		inventory:   DefaultInventoryInterval,
-		settledPoll: DefaultSettledPollInterval,
-		now:         time.Now,
+	if deps.NATInventoryInterval < 0 {
+		return errors.Errorf("cannot set up the NAT gateway inventory: interval %s is negative; use 0 to turn it off", deps.NATInventoryInterval)
 	}
-	for _, fn := range opts {
-		fn(&s)
-	}
-	if s.inventory < 0 {
-		return errors.Errorf("cannot set up the NAT gateway inventory: interval %s is negative; use 0 to turn it off", s.inventory)
-	}
-
 	if err := managedopts.AddStateMetrics(mgr, o, &v1alpha1.NATGatewayList{}); err != nil {
 		return err
 	}
 
 	recorder := managedopts.NewEventRecorder(mgr, o, name)
-	usage := resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{})
 	conn := &connector{
-		usage:       usage,
-		clients:     ec,
+		usage:       resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{}),
+		clients:     deps.Clients,
 		record:      recorder,
 		recreations: recreationsTotal,
-		backoff:     s.backoff,
-		now:         s.now,
+		backoff:     backoff{base: DefaultFailedBackoffBase, max: DefaultFailedBackoffMax},
+		now:         time.Now,
 	}
 
-	var inv *natinventory.Inventory
-	if s.inventory > 0 {
-		var err error
-		inv, err = natinventory.New(s.inventory,
-			natinventory.WithIdle(inventoryIdle(max(o.PollInterval, s.settledPoll), s.inventory)),
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.NATGateway{}, indexElasticIPRefs, elasticIPRefs); err != nil {
+		return errors.Wrap(err, "cannot index NATGateways by the ElasticIPs they reference")
+	}
+
+	b := ctrl.NewControllerManagedBy(mgr).
+		Named(name).
+		WithOptions(o.ForControllerRuntime()).
+		// The desired-state filter applies to NATGateways only: the
+		// ElasticIP watch has its own predicate.
+		For(&v1alpha1.NATGateway{}, builder.WithPredicates(resource.DesiredStateChanged())).
+		Watches(&v1alpha1.ElasticIP{},
+			handler.EnqueueRequestsFromMapFunc(enqueueReferencing(mgr.GetClient())),
+			builder.WithPredicates(externalNameChanged()))
+
+	urgent := newUrgency()
+	if deps.NATInventoryInterval > 0 {
+		inv, err := natinventory.New(deps.NATInventoryInterval,
+			natinventory.WithIdle(inventoryIdle(max(o.PollInterval, DefaultSettledPollInterval), deps.NATInventoryInterval)),
 			natinventory.WithLogger(o.Logger.WithValues("controller", name, "inventory", "natgateways")))
 		if err != nil {
 			return errors.Wrap(err, "cannot set up the NAT gateway inventory")
@@ -124,41 +110,23 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory, o
 		if err := registerInventoryMetrics(inv); err != nil {
 			return err
 		}
-	}
-	ropts := reconcilerOptions(mgr.GetClient(), o, conn, recorder, s)
-
-	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.NATGateway{}, indexElasticIPRefs, elasticIPRefs); err != nil {
-		return errors.Wrap(err, "cannot index NATGateways by the ElasticIPs they reference")
-	}
-
-	r := managed.NewReconciler(withUnchangedStatusSkipped(mgr), resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), ropts...)
-
-	b := ctrl.NewControllerManagedBy(mgr).
-		Named(name).
-		WithOptions(o.ForControllerRuntime()).
-		WithEventFilter(resource.DesiredStateChanged()).
-		For(&v1alpha1.NATGateway{}).
-		Watches(&v1alpha1.ElasticIP{},
-			handler.EnqueueRequestsFromMapFunc(enqueueReferencing(mgr.GetClient())),
-			builder.WithPredicates(externalNameChanged()))
-
-	urgent := newUrgency()
-	if inv != nil {
 		// Gateways the inventory finds deleted, failed or gone are
 		// reconciled at once, whatever the poll interval, and ahead of
 		// routine work.
 		b = b.WatchesRawSource(inventorySource(inv, urgent))
 	}
 
+	// The connector is complete: the reconciler is built with it.
+	opts := append(lifecycleOptions(mgr.GetClient(), conn), managedopts.Standard(o, name, recorder)...)
+	r := managed.NewReconciler(withUnchangedStatusSkipped(mgr), resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), opts...)
 	return b.Complete(urgentFirst{urgent: urgent, inner: r, limited: ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)})
 }
 
-// reconcilerOptions are the options of the NATGateway reconciler, with c as
-// its client, conn as its connector and rec as its event recorder: those that
-// decide how a gateway is created, named and observed again, and the
-// standard ones.
-func reconcilerOptions(c client.Client, o controller.Options, conn *connector, rec event.Recorder, s settings) []managed.ReconcilerOption {
-	return append([]managed.ReconcilerOption{
+// lifecycleOptions are the reconciler options that decide how a NATGateway
+// is created, named, resolved and observed again, with c to resolve its
+// references and conn as its connector; Setup adds the standard ones.
+func lifecycleOptions(c client.Client, conn *connector) []managed.ReconcilerOption {
+	return []managed.ReconcilerOption{
 		managed.WithTypedExternalConnector[*v1alpha1.NATGateway](conn),
 		// The external name is the ID EC2 assigns, set by Create.
 		managed.WithInitializers(),
@@ -170,12 +138,12 @@ func reconcilerOptions(c client.Client, o controller.Options, conn *connector, r
 		// (createdRecently), so the reconciler's own grace period, which
 		// would also hold back a gateway EC2 lists as deleted, is off.
 		managed.WithCreationGracePeriod(0),
-		managed.WithPollIntervalHook(poller{short: s.shortPoll, settled: s.settledPoll, backoff: s.backoff, now: s.now, inventory: conn.inventory}.interval),
+		managed.WithPollIntervalHook(poller{short: DefaultShortPollInterval, settled: DefaultSettledPollInterval, backoff: conn.backoff, now: conn.now, inventory: conn.inventory}.interval),
 		// The reconciler's full updates replace the status Observe found
 		// with the stored one (crossplane-runtime#791).
 		managed.WithFinalizer(statusKeepingFinalizer{Finalizer: resource.NewAPIFinalizer(c, managed.FinalizerName)}),
 		managed.WithCriticalAnnotationUpdater(newIDUpdater{CriticalAnnotationUpdater: managed.NewRetryingCriticalAnnotationUpdater(c), client: c}),
-	}, managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), rec)...)
+	}
 }
 
 // A connector produces an external client for a NATGateway.

@@ -29,6 +29,7 @@ import (
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
 	"github.com/egresskit/provider-aws-egress/internal/controller/controllertest"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
 var errBoom = errors.New("boom")
@@ -352,7 +353,7 @@ func TestConnect(t *testing.T) {
 
 func TestSetupGated(t *testing.T) {
 	g := &controllertest.Gate{}
-	if err := SetupGated(nil, controller.Options{Gate: g}, nil); err != nil {
+	if err := SetupGated(nil, controller.Options{Gate: g}, managedopts.Dependencies{Clients: &controllertest.ClientFactory{}}); err != nil {
 		t.Fatalf("SetupGated(...): %v", err)
 	}
 	want := []schema.GroupVersionKind{v1alpha1.NATGatewayGroupVersionKind, v1alpha1.ElasticIPGroupVersionKind}

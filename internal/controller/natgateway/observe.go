@@ -148,11 +148,7 @@ func (e *external) observeFailed(cr *v1alpha1.NATGateway, h *v1alpha1.Healing, d
 		return managed.ExternalObservation{ResourceExists: true}, nil
 	}
 
-	at, err := e.backoff.replaceAt(cr, h)
-	if err != nil {
-		return managed.ExternalObservation{}, err
-	}
-	if e.now().Before(at) {
+	if e.now().Before(e.backoff.replaceAt(cr, h)) {
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
 	e.record.Event(cr, event.Warning(reasonGatewayFailed, errors.New(failure+"; "+creatingNew(cr))))

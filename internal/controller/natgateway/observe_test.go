@@ -83,10 +83,16 @@ func TestObserve(t *testing.T) {
 	// two failed gateways in a row: its backoff is 30s*4 = 2m.
 	streak := []func(*v1alpha1.NATGateway){
 		withExternalName(natID),
-		withAnnotation(healing.AnnotationKey, `{"recreations":2,"last":{"previousId":"`+otherNatID+`","foundState":"failed","newId":"`+natID+`","time":"2026-03-14T09:26:53Z"}}`),
-		withAnnotation(AnnotationKeyFailedStreak, "2"),
+		withAnnotation(healing.AnnotationKey, failedHealingOf(2, 2, otherNatID, natID, t0)),
 	}
-	streakHealing := &v1alpha1.Healing{Recreations: 2, Last: &v1alpha1.HealingEvent{PreviousID: otherNatID, FoundState: v1alpha1.FoundStateFailed, NewID: natID, Time: metav1.NewTime(t0)}}
+	// The same gateway as an earlier version wrote it: the streak in an
+	// annotation of its own.
+	legacyStreak := []func(*v1alpha1.NATGateway){
+		withExternalName(natID),
+		withAnnotation(healing.AnnotationKey, healingOf(2, otherNatID, "failed", natID, t0)),
+		withAnnotation(legacyFailedStreak, "2"),
+	}
+	streakHealing := &v1alpha1.Healing{Recreations: 2, FailedStreak: 2, Last: &v1alpha1.HealingEvent{PreviousID: otherNatID, FoundState: v1alpha1.FoundStateFailed, NewID: natID, Time: metav1.NewTime(t0)}}
 
 	type want struct {
 		cr       *v1alpha1.NATGateway
@@ -473,6 +479,30 @@ func TestObserve(t *testing.T) {
 				events: []event.Event{event.Warning(reasonGatewayFailed, errors.New(failedMsg+"; creating a new one"))},
 			},
 		},
+		"LegacyFailedStreakBackoffPending": {
+			reason: "A failed streak an earlier version wrote in its own annotation still delays the replacement: 30s*2^2 = 2m.",
+			ec2:    describeReturns(gateway(failed)),
+			now:    t0.Add(119 * time.Second),
+			cr:     natGateway(legacyStreak...),
+			want: want{
+				cr: natGateway(append(legacyStreak, withAtProvider(observed(gateway(failed))), withHealing(streakHealing),
+					withConditions(xpv2.Unavailable().WithMessage(failedMsg+"; it is replaced with exponential backoff")))...),
+				exists:   true,
+				upToDate: true,
+			},
+		},
+		"LegacyFailedStreakBackoffElapsed": {
+			reason: "A failed gateway with a failed streak an earlier version wrote is replaced 2m after its creation.",
+			ec2:    describeReturns(gateway(failed)),
+			now:    t0.Add(2 * time.Minute),
+			cr:     natGateway(legacyStreak...),
+			want: want{
+				cr: natGateway(append(legacyStreak, withAtProvider(observed(gateway(failed))), withHealing(streakHealing),
+					withConditions(xpv2.Unavailable().WithMessage(failedMsg+"; it is replaced with exponential backoff")))...),
+				found:  &found{id: natID, state: v1alpha1.FoundStateFailed},
+				events: []event.Event{event.Warning(reasonGatewayFailed, errors.New(failedMsg+"; creating a new one"))},
+			},
+		},
 		"FailedReport": {
 			reason: "With spec.onFailed Report a failed gateway is only reported, however long ago it failed.",
 			ec2:    describeReturns(gateway(failed)),
@@ -497,13 +527,12 @@ func TestObserve(t *testing.T) {
 			},
 		},
 		"UnreadableFailedStreak": {
-			reason: "A failed-streak annotation that is not a positive integer is an error, not a guess.",
+			reason: "A failed-streak annotation an earlier version wrote that is not a positive integer is an error, not a guess.",
 			ec2:    describeReturns(gateway(failed)),
 			now:    t0.Add(time.Hour),
-			cr:     natGateway(append(streak, withAnnotation(AnnotationKeyFailedStreak, "many"))...),
+			cr:     natGateway(append(legacyStreak, withAnnotation(legacyFailedStreak, "many"))...),
 			want: want{
-				cr: natGateway(append(streak, withAnnotation(AnnotationKeyFailedStreak, "many"), withAtProvider(observed(gateway(failed))), withHealing(streakHealing),
-					withConditions(xpv2.Unavailable().WithMessage(failedMsg+"; it is replaced with exponential backoff")))...),
+				cr:  natGateway(append(legacyStreak, withAnnotation(legacyFailedStreak, "many"))...),
 				err: errors.New("cannot read the egresskit.io/failed-streak annotation: want a positive integer, got \"many\""),
 			},
 		},

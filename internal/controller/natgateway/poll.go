@@ -73,11 +73,7 @@ func (p poller) interval(mg resource.Managed, poll time.Duration) time.Duration 
 		if err != nil {
 			return poll
 		}
-		at, err := p.backoff.replaceAt(cr, h)
-		if err != nil {
-			return poll
-		}
-		return min(max(at.Sub(p.now()), short), poll)
+		return min(max(p.backoff.replaceAt(cr, h).Sub(p.now()), short), poll)
 	}
 	if slices.ContainsFunc(obs.Addresses, inTransition) {
 		return short

@@ -92,8 +92,7 @@ func TestPollerInterval(t *testing.T) {
 		"FailedLongBackoff": {
 			reason: "A backoff longer than the poll interval still polls at the poll interval.",
 			mg: natGateway(withExternalName(natID), withAtProvider(observed(gateway(failed))),
-				withAnnotation(AnnotationKeyFailedStreak, "5"),
-				withAnnotation(healing.AnnotationKey, `{"recreations":5,"last":{"previousId":"`+otherNatID+`","foundState":"failed","newId":"`+natID+`","time":"2026-03-14T09:26:53Z"}}`)),
+				withAnnotation(healing.AnnotationKey, `{"recreations":5,"failedStreak":5,"last":{"previousId":"`+otherNatID+`","foundState":"failed","newId":"`+natID+`","time":"2026-03-14T09:26:53Z"}}`)),
 			poll: time.Minute,
 			want: time.Minute,
 		},

@@ -36,6 +36,7 @@ import (
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
 	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
 // A kube records the writes crossplane-runtime's managed reconciler makes
@@ -83,8 +84,7 @@ func reconcileOnce(t *testing.T, cr *v1alpha1.NATGateway, api ec2client.API, fea
 		now:         func() time.Time { return now },
 	}
 	o := controller.Options{Logger: logging.NewNopLogger(), PollInterval: time.Minute, Features: features}
-	st := settings{shortPoll: DefaultShortPollInterval, backoff: conn.backoff, now: conn.now}
-	r := managed.NewReconciler(&rfake.Manager{Client: kc, Scheme: s}, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), reconcilerOptions(kc, o, conn, rec, st)...)
+	r := managed.NewReconciler(&rfake.Manager{Client: kc, Scheme: s}, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), append(lifecycleOptions(kc, conn), managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), rec)...)...)
 	if _, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: "default", Name: "egress-a"}}); err != nil {
 		t.Fatalf("r.Reconcile(...): %v", err)
 	}

@@ -37,6 +37,8 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis"
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim/ec2simtest"
 )
@@ -145,8 +147,7 @@ func newSimEnv(t *testing.T, d ec2sim.Durations) *simEnv {
 	f := &feature.Flags{}
 	f.Enable(feature.EnableBetaManagementPolicies)
 	o := controller.Options{Logger: logging.NewNopLogger(), PollInterval: time.Minute, Features: f}
-	st := settings{shortPoll: DefaultShortPollInterval, backoff: env.conn.backoff, now: env.now}
-	env.r = managed.NewReconciler(&rfake.Manager{Client: kc, Scheme: s}, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), reconcilerOptions(kc, o, env.conn, env.rec, st)...)
+	env.r = managed.NewReconciler(&rfake.Manager{Client: kc, Scheme: s}, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), append(lifecycleOptions(kc, env.conn), managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), env.rec)...)...)
 	return env
 }
 
@@ -396,8 +397,8 @@ func TestSimulatorFailedGatewayBackoff(t *testing.T) {
 	if third == second {
 		t.Errorf("the second failed gateway must be replaced after 60s")
 	}
-	if got := env.store.cr.GetAnnotations()[AnnotationKeyFailedStreak]; got != "2" {
-		t.Errorf("failed streak: want 2, got %q", got)
+	if h, err := healing.Get(env.store.cr); err != nil || h == nil || h.FailedStreak != 2 {
+		t.Errorf("failed streak of the healing record: want 2, got %+v (error %v)", h, err)
 	}
 	if got := env.recreations(v1alpha1.FoundStateFailed); got != 2 {
 		t.Errorf("recreations_total{reason=failed}: want 2, got %v", got)

@@ -33,6 +33,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
 // An apiServer stores one NATGateway as the API server does: an update
@@ -96,9 +97,8 @@ func reconcileStored(t *testing.T, a *apiServer, api ec2client.API, now time.Tim
 		now:         func() time.Time { return now },
 	}
 	o := controller.Options{Logger: logging.NewNopLogger(), PollInterval: time.Minute, Features: &feature.Flags{}}
-	st := settings{shortPoll: DefaultShortPollInterval, backoff: conn.backoff, now: conn.now}
 	mgr := withUnchangedStatusSkipped(&rfake.Manager{Client: kc, Scheme: s})
-	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), reconcilerOptions(kc, o, conn, rec, st)...)
+	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), append(lifecycleOptions(kc, conn), managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), rec)...)...)
 	if _, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: "default", Name: "egress-a"}}); err != nil {
 		t.Fatalf("r.Reconcile(...): %v", err)
 	}

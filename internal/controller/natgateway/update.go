@@ -138,8 +138,10 @@ func (e *external) updateAddresses(ctx context.Context, id string, d drift) ([]t
 	return nil, nil
 }
 
-// mergeAddresses replaces the addresses in as that changed says changed, by
-// allocation ID or private IP, and appends the new ones.
+// mergeAddresses returns as with each address of changed in place of the
+// address of as it matches by allocation ID or private IP, and with the
+// addresses of changed that match none appended; a changed address that does
+// not say whether it is primary keeps what as says.
 func mergeAddresses(as, changed []v1alpha1.NATGatewayAddress) []v1alpha1.NATGatewayAddress {
 	for _, c := range changed {
 		i := indexAddress(as, c)

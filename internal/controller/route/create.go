@@ -30,7 +30,7 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.Route) (managed.Exte
 	if err != nil {
 		return managed.ExternalCreation{}, err
 	}
-	_, err = e.ec2.CreateRoute(ctx, in)
+	_, err = e.client.CreateRoute(ctx, in)
 	switch {
 	case err == nil:
 		return managed.ExternalCreation{}, nil

@@ -21,7 +21,7 @@ func (e *external) Delete(ctx context.Context, cr *v1alpha1.Route) (managed.Exte
 	if err != nil {
 		return managed.ExternalDelete{}, errors.Wrap(err, "cannot delete route")
 	}
-	_, err = e.ec2.DeleteRoute(ctx, in)
+	_, err = e.client.DeleteRoute(ctx, in)
 	if ec2client.IsRouteNotFound(err) || ec2client.IsErrorCode(err, ec2client.CodeInvalidRouteTableIDNotFound) {
 		return managed.ExternalDelete{}, nil
 	}

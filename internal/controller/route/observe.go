@@ -55,7 +55,7 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.Route) (managed.Ext
 			return managed.ExternalObservation{ResourceExists: false}, nil
 		}
 		return managed.ExternalObservation{}, errors.Errorf("route table %s does not exist in %s (%s); set %s to a route table of region %s, or %s to the table's region",
-			p.RouteTableID, ec2client.ScopeOf(e.ec2, p.Region), ec2client.CodeInvalidRouteTableIDNotFound, ec2client.FieldRouteTableID, p.Region, ec2client.FieldRegion)
+			p.RouteTableID, ec2client.ScopeOf(e.client, p.Region), ec2client.CodeInvalidRouteTableIDNotFound, ec2client.FieldRouteTableID, p.Region, ec2client.FieldRegion)
 	}
 
 	r := findRoute(*rt, p)
@@ -155,7 +155,7 @@ func described(state string) string {
 // routeTable returns the route table with ID id, or nil when EC2 does not
 // know it.
 func (e *external) routeTable(ctx context.Context, id string) (*types.RouteTable, error) {
-	out, err := e.ec2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{id}})
+	out, err := e.client.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{RouteTableIds: []string{id}})
 	if ec2client.IsErrorCode(err, ec2client.CodeInvalidRouteTableIDNotFound) {
 		return nil, nil
 	}
@@ -173,7 +173,7 @@ func (e *external) routeTable(ctx context.Context, id string) (*types.RouteTable
 // natGatewayState returns the state of the NAT gateway with ID id, or ""
 // when EC2 does not list it.
 func (e *external) natGatewayState(ctx context.Context, id string) (string, error) {
-	gw, err := ec2client.DescribeNATGateway(ctx, e.ec2, id)
+	gw, err := ec2client.DescribeNATGateway(ctx, e.client, id)
 	if err != nil || gw == nil {
 		return "", err
 	}

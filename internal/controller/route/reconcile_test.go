@@ -92,7 +92,7 @@ func reconcileOnce(t *testing.T, stored *v1alpha1.Route, gw *v1alpha1.NATGateway
 		clients: &controllertest.ClientFactory{API: api},
 		kube:    kube,
 	}
-	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.RouteGroupVersionKind), append(lifecycleOptions(mgr, c), managed.WithManagementPolicies())...)
+	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.RouteGroupVersionKind), append(lifecycleOptions(kube, c), managed.WithManagementPolicies())...)
 	if _, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: client.ObjectKeyFromObject(stored)}); err != nil {
 		t.Fatalf("Reconcile(...): %v", err)
 	}

@@ -43,6 +43,7 @@ import (
 	"context"
 	"time"
 
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -62,33 +63,30 @@ import (
 )
 
 // SetupGated adds the Route controller once the Route and NATGateway CRDs are
-// served: the controller watches NATGateways to follow a replaced gateway. A
-// failed setup panics, so a missing controller cannot go unnoticed.
-func SetupGated(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
-	o.Gate.Register(func() {
-		if err := managedopts.WaitForMappings(context.Background(), mgr.GetRESTMapper(), managedopts.MappingTimeout,
-			v1alpha1.RouteGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind); err != nil {
-			panic(errors.Wrap(err, "cannot setup Route controller"))
+// served: the controller watches NATGateways to follow a replaced gateway.
+func SetupGated(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies) error {
+	gvks := []schema.GroupVersionKind{v1alpha1.RouteGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind}
+	return managedopts.SetupGated(o, deps, v1alpha1.RouteKind, func() error {
+		if err := managedopts.WaitForMappings(context.Background(), mgr.GetRESTMapper(), managedopts.MappingTimeout, gvks...); err != nil {
+			return err
 		}
-		if err := Setup(mgr, o, ec); err != nil {
-			panic(errors.Wrap(err, "cannot setup Route controller"))
-		}
-	}, v1alpha1.RouteGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind)
-	return nil
+		return Setup(mgr, o, deps)
+	}, gvks...)
 }
 
 // Setup adds a controller that reconciles Route managed resources.
-func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) error {
+func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies) error {
 	name := managed.ControllerName(v1alpha1.RouteGroupKind)
 	if err := managedopts.AddStateMetrics(mgr, o, &v1alpha1.RouteList{}); err != nil {
 		return err
 	}
 
-	opts := append(lifecycleOptions(mgr, &connector{
+	recorder := managedopts.NewEventRecorder(mgr, o, name)
+	conn := &connector{
 		usage:   resource.NewProviderConfigUsageTracker(mgr.GetClient(), &apisv1alpha1.ProviderConfigUsage{}),
-		clients: ec,
+		clients: deps.Clients,
 		kube:    mgr.GetClient(),
-	}), managedopts.Standard(o, name, managedopts.NewEventRecorder(mgr, o, name))...)
+	}
 
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.Route{}, indexNATGatewayRef, natGatewayRef); err != nil {
 		return errors.Wrap(err, "cannot index Routes by the NATGateway they reference")
@@ -97,9 +95,7 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) e
 		return errors.Wrap(err, "cannot index Routes by the route they name")
 	}
 
-	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.RouteGroupVersionKind), opts...)
-
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr).
 		Named(name).
 		WithOptions(o.ForControllerRuntime()).
 		// The desired-state filter applies to Routes only: the NATGateway
@@ -107,23 +103,27 @@ func Setup(mgr ctrl.Manager, o controller.Options, ec ec2client.ClientFactory) e
 		For(&v1alpha1.Route{}, builder.WithPredicates(resource.DesiredStateChanged())).
 		Watches(&v1alpha1.NATGateway{},
 			handler.EnqueueRequestsFromMapFunc(enqueueReferencing(mgr.GetClient())),
-			builder.WithPredicates(natGatewayChanged())).
-		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
+			builder.WithPredicates(natGatewayChanged()))
+
+	opts := append(lifecycleOptions(mgr.GetClient(), conn), managedopts.Standard(o, name, recorder)...)
+	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.RouteGroupVersionKind), opts...)
+	return b.Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
 }
 
 // lifecycleOptions are the reconciler options that decide how a Route is
-// named, resolved, created and deleted; Setup adds the standard ones.
-func lifecycleOptions(mgr ctrl.Manager, c *connector) []managed.ReconcilerOption {
+// named, resolved, created and deleted, with c to read and resolve it and
+// conn as its connector; Setup adds the standard ones.
+func lifecycleOptions(c client.Client, conn *connector) []managed.ReconcilerOption {
 	return []managed.ReconcilerOption{
-		managed.WithTypedExternalConnector[*v1alpha1.Route](c),
+		managed.WithTypedExternalConnector[*v1alpha1.Route](conn),
 		// The external name, <routeTableId>_<destination>, follows from the
 		// spec, so a crash between Create and the write of the external name
 		// is safe: the next Observe finds the route by the same name.
-		managed.WithInitializers(&externalNameInitializer{client: mgr.GetClient()}),
+		managed.WithInitializers(&externalNameInitializer{client: c}),
 		managed.WithDeterministicExternalName(true),
 		// Resolve natGatewayIdRef on every reconcile, so the route follows a
 		// replaced NATGateway.
-		managed.WithReferenceResolver(follow.NewReferenceResolver(mgr.GetClient())),
+		managed.WithReferenceResolver(follow.NewReferenceResolver(c)),
 	}
 }
 
@@ -145,14 +145,14 @@ func (c *connector) Connect(ctx context.Context, cr *v1alpha1.Route) (managed.Ty
 	if err != nil {
 		return nil, errors.Wrap(err, "cannot get EC2 client")
 	}
-	return &external{ec2: api, kube: c.kube, now: time.Now}, nil
+	return &external{client: api, kube: c.kube, now: time.Now}, nil
 }
 
 var _ managed.TypedExternalClient[*v1alpha1.Route] = &external{}
 
 // An external observes, creates, replaces and deletes the route of one Route.
 type external struct {
-	ec2 ec2client.API
+	client ec2client.API
 
 	// kube reads the Routes of a route and the NATGateway a Route
 	// references, and records a Route's claim.

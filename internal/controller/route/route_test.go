@@ -32,6 +32,7 @@ import (
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/fake"
 	"github.com/egresskit/provider-aws-egress/internal/controller/controllertest"
+	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
 var errBoom = errors.New("boom")
@@ -179,7 +180,7 @@ func newExternal(api ec2client.API, c *cache) *external {
 	if c == nil {
 		c = &cache{}
 	}
-	return &external{ec2: api, kube: c.client(), now: func() time.Time { return t0 }}
+	return &external{client: api, kube: c.client(), now: func() time.Time { return t0 }}
 }
 
 // natRoute is a route to NAT gateway id in state.
@@ -256,7 +257,7 @@ func TestConnect(t *testing.T) {
 			if ok != tc.want.ok {
 				t.Fatalf("\n%s\nConnect(...): got an external client: %t, want %t", tc.reason, ok, tc.want.ok)
 			}
-			if ok && e.ec2 != api {
+			if ok && e.client != api {
 				t.Errorf("\n%s\nConnect(...): the external client does not use the factory's EC2 client", tc.reason)
 			}
 		})
@@ -265,7 +266,7 @@ func TestConnect(t *testing.T) {
 
 func TestSetupGated(t *testing.T) {
 	g := &controllertest.Gate{}
-	if err := SetupGated(nil, controller.Options{Gate: g}, &controllertest.ClientFactory{}); err != nil {
+	if err := SetupGated(nil, controller.Options{Gate: g}, managedopts.Dependencies{Clients: &controllertest.ClientFactory{}}); err != nil {
 		t.Fatalf("SetupGated(...): %v", err)
 	}
 	want := []schema.GroupVersionKind{v1alpha1.RouteGroupVersionKind, v1alpha1.NATGatewayGroupVersionKind}

@@ -207,7 +207,7 @@ func TestAgainstEC2SimEventualConsistency(t *testing.T) {
 		meta.SetExternalCreateSucceeded(obj, time.Now())
 		return nil
 	}
-	e := &external{ec2: ec2client.Explaining(n.api, ec2client.Scope{Region: region}), kube: kube, now: time.Now}
+	e := &external{client: ec2client.Explaining(n.api, ec2client.Scope{Region: region}), kube: kube, now: time.Now}
 
 	never := route(func(cr *v1alpha1.Route) {
 		cr.Spec.ForProvider.RouteTableID = n.table

@@ -40,7 +40,7 @@ func (e *external) wrapTargetError(ctx context.Context, cr *v1alpha1.Route, err 
 // known, whenever it was made: the route's side of EC2 lags behind.
 func (e *external) createdRecently(ctx context.Context, cr *v1alpha1.Route, id string) bool {
 	now := e.now
-	gw, err := ec2client.DescribeNATGateway(ctx, e.ec2, id)
+	gw, err := ec2client.DescribeNATGateway(ctx, e.client, id)
 	if err == nil && gw != nil {
 		return gw.State == types.NatGatewayStatePending || gw.State == types.NatGatewayStateAvailable ||
 			now().Sub(aws.ToTime(gw.CreateTime)) < ec2client.NATGatewayConsistencyWindow

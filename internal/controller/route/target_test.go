@@ -114,7 +114,7 @@ func TestTargetNotFound(t *testing.T) {
 			if kube == nil {
 				kube = (&cache{}).client()
 			}
-			e := &external{ec2: ec2client.Explaining(api, ec2client.Scope{Region: region}), kube: kube, now: func() time.Time { return t0 }}
+			e := &external{client: ec2client.Explaining(api, ec2client.Scope{Region: region}), kube: kube, now: func() time.Time { return t0 }}
 			_, err := e.Create(context.Background(), tc.cr)
 			if diff := cmp.Diff(tc.want, errString(err)); diff != "" {
 				t.Errorf("\n%s\nCreate(...): -want error, +got error:\n%s", tc.reason, diff)

@@ -22,7 +22,7 @@ func (e *external) Update(ctx context.Context, cr *v1alpha1.Route) (managed.Exte
 	if err != nil {
 		return managed.ExternalUpdate{}, errors.Wrap(err, "cannot replace route")
 	}
-	if _, err := e.ec2.ReplaceRoute(ctx, in); err != nil {
+	if _, err := e.client.ReplaceRoute(ctx, in); err != nil {
 		return managed.ExternalUpdate{}, e.wrapTargetError(ctx, cr, err, "cannot replace route", aws.ToString(in.NatGatewayId))
 	}
 	return managed.ExternalUpdate{}, nil

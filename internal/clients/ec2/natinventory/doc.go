@@ -17,4 +17,14 @@
 // that became deleting, deleted or failed, or one that vanished, the
 // Inventory sends a Change naming the managed resource it was made for, read
 // from its ownership tags, on Events.
+//
+// The package lives in the client layer, although only the NATGateway
+// controller uses it and it runs as a leader-elected runnable of the
+// controller manager, because what it knows is EC2's: how to page through
+// DescribeNatGateways, which tags name a gateway's owner, which states mean
+// a gateway is gone. It imports no API type and no controller, so it is
+// tested against the EC2 fake and the simulator alone; beside the controller
+// it would bring EC2's paging and tags into the controller layer. The
+// NATGateway controller decides what a listed gateway means for a managed
+// resource (internal/controller/natgateway/inventory.go).
 package natinventory
