@@ -44,10 +44,10 @@ type poller struct {
 
 // interval returns the wait before the next observation of mg: short while
 // the gateway is pending, deleting, changing an address or, created moments
-// ago, not listed by EC2 yet; the rest of the
-// backoff (at most poll) while a failed gateway waits to be replaced; the
-// settled interval while the inventory holds it available; poll
-// otherwise. It reads the observation Observe just wrote to the status.
+// ago, not listed by EC2 yet; the rest of the backoff (at most poll) while a
+// failed gateway waits to be replaced; the settled interval while the
+// inventory holds it available; poll otherwise. It reads the observation
+// Observe just wrote to the status.
 func (p poller) interval(mg resource.Managed, poll time.Duration) time.Duration {
 	cr, ok := mg.(*v1alpha1.NATGateway)
 	if !ok {
