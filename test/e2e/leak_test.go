@@ -4,6 +4,7 @@
 package e2e
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	"github.com/egresskit/provider-aws-egress/cluster/stack"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
+	"github.com/egresskit/provider-aws-egress/internal/testcleanup"
 )
 
 // TestDeletedWhileProviderDown deletes a NATGateway and an ElasticIP while
@@ -39,7 +41,7 @@ func TestDeletedWhileProviderDown(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = admin.SetFaults(t.Context(), nil) })
+	testcleanup.Add(t, "reset ec2sim's faults", func(ctx context.Context) error { return admin.SetFaults(ctx, nil) })
 
 	gw := s.privateGateway()
 	eip := readExample[*v1alpha1.ElasticIP](t, exampleEgress)[0]
@@ -129,7 +131,7 @@ func TestElasticIPLostAllocation(t *testing.T) {
 	if err := admin.SetFaults(t.Context(), []ec2sim.Fault{{Action: "AllocateAddress", ErrorRate: 1, ErrorAfterApply: true, Times: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = admin.SetFaults(t.Context(), nil) })
+	testcleanup.Add(t, "reset ec2sim's faults", func(ctx context.Context) error { return admin.SetFaults(ctx, nil) })
 	before := s.calls("AllocateAddress")
 
 	eip := readExample[*v1alpha1.ElasticIP](t, exampleEgress)[0]
