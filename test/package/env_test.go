@@ -36,6 +36,9 @@ const (
 	fileActivation      = installDir + "/activationpolicy.yaml"
 	fileProviderConfig  = installDir + "/clusterproviderconfig.yaml"
 	fileCrossplaneValue = installDir + "/crossplane-values.yaml"
+
+	// dirMonitoring holds the Prometheus rules and dashboard.
+	dirMonitoring = "examples/monitoring"
 )
 
 // packageRuntime is core's --package-runtime. No kubelet runs pods here:
