@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -101,9 +102,10 @@ type factory struct {
 
 // NewClientFactory returns a ClientFactory that reads provider configurations
 // and credential Secrets with kube, and keeps the clients it builds, keyed by
-// provider configuration, region and the resource versions of the
-// configuration and its Secret: thousands of managed resources share a few
-// clients, and a changed configuration or Secret gets a new one.
+// provider configuration, region, the generation of the configuration's spec
+// and the resource version of its Secret: thousands of managed resources
+// share a few clients, and a changed configuration or Secret gets a new one,
+// but a configuration whose status counts a new user does not.
 func NewClientFactory(kube client.Client, opts ...FactoryOption) ClientFactory {
 	f := &factory{
 		kube:      kube,
@@ -132,7 +134,7 @@ type cacheKey struct {
 }
 
 type cacheEntry struct {
-	configVersion string
+	configVersion int64
 	secretVersion string
 	api           API
 }
@@ -174,18 +176,18 @@ func (f *factory) ClientFor(ctx context.Context, mg resource.ModernManaged, regi
 	k := cacheKey{kind: c.Kind, namespace: c.Namespace, name: c.Name, region: region}
 	if v, ok := f.cache.Get(k); ok {
 		e := v.(cacheEntry) //nolint:forcetypeassert // The cache only ever holds cacheEntry values.
-		if e.configVersion == c.ResourceVersion && e.secretVersion == src.secretVersion {
+		if e.configVersion == c.Generation && e.secretVersion == src.secretVersion {
 			return e.api, nil
 		}
 	}
 
-	flight := c.String() + "\x00" + region + "\x00" + c.ResourceVersion + "\x00" + src.secretVersion
+	flight := c.String() + "\x00" + region + "\x00" + strconv.FormatInt(c.Generation, 10) + "\x00" + src.secretVersion
 	v, err, _ := f.builds.Do(flight, func() (any, error) {
 		api, err := f.build(ctx, c, region, src)
 		if err != nil {
 			return nil, err
 		}
-		f.cache.Add(k, cacheEntry{configVersion: c.ResourceVersion, secretVersion: src.secretVersion, api: api})
+		f.cache.Add(k, cacheEntry{configVersion: c.Generation, secretVersion: src.secretVersion, api: api})
 		f.log.Debug("Built EC2 client", "config", c.String(), "region", region, "source", string(c.Source), "endpoint", c.Endpoint)
 		return api, nil
 	})

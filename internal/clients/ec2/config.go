@@ -45,6 +45,11 @@ type Config struct {
 	// ResourceVersion of the configuration when it was read.
 	ResourceVersion string
 
+	// Generation of the configuration's spec when it was read. Unlike the
+	// resource version it stays when only the status changes, as it does
+	// whenever a managed resource starts or stops using the configuration.
+	Generation int64
+
 	// Source of the credentials.
 	Source apisv1alpha1.CredentialsSource
 
@@ -116,6 +121,7 @@ func getProviderConfig(ctx context.Context, kube client.Reader, nn types.Namespa
 		Namespace:       pc.GetNamespace(),
 		Name:            pc.GetName(),
 		ResourceVersion: pc.GetResourceVersion(),
+		Generation:      pc.GetGeneration(),
 		Source:          pc.Spec.Credentials.Source,
 		Endpoint:        endpointURL(pc.Spec.Endpoint),
 	}
@@ -144,6 +150,7 @@ func getClusterProviderConfig(ctx context.Context, kube client.Reader, name stri
 		Kind:            apisv1alpha1.ClusterProviderConfigKind,
 		Name:            pc.GetName(),
 		ResourceVersion: pc.GetResourceVersion(),
+		Generation:      pc.GetGeneration(),
 		Source:          pc.Spec.Credentials.Source,
 		Endpoint:        endpointURL(pc.Spec.Endpoint),
 	}
