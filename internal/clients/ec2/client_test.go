@@ -431,13 +431,22 @@ func TestClientForCache(t *testing.T) {
 			want:   []int{1, 2},
 		},
 		"ConfigChanged": {
-			reason: "A changed provider config (a new resource version) gets a new client.",
+			reason: "A changed provider config (a new generation of its spec) gets a new client.",
+			calls: []call{
+				{mg: gw, region: "eu-west-1"},
+				{mg: gw, region: "eu-west-1", change: func(k *kube) { k.put(providerConfig(pcVersion("2"), pcGeneration(2))) }},
+				{mg: gw, region: "eu-west-1"},
+			},
+			want: []int{1, 2, 2},
+		},
+		"ConfigStatusChanged": {
+			reason: "A provider config whose status alone changed (a new resource version, as when it counts a new user) keeps its client.",
 			calls: []call{
 				{mg: gw, region: "eu-west-1"},
 				{mg: gw, region: "eu-west-1", change: func(k *kube) { k.put(providerConfig(pcVersion("2"))) }},
 				{mg: gw, region: "eu-west-1"},
 			},
-			want: []int{1, 2, 2},
+			want: []int{1, 1, 1},
 		},
 		"SecretChanged": {
 			reason: "A rotated credentials Secret (a new resource version) gets a new client.",

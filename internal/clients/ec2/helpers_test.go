@@ -105,6 +105,11 @@ func pcVersion(v string) func(*apisv1alpha1.ProviderConfig) {
 	}
 }
 
+// pcGeneration sets the generation of a ProviderConfig's spec.
+func pcGeneration(g int64) func(*apisv1alpha1.ProviderConfig) {
+	return func(pc *apisv1alpha1.ProviderConfig) { pc.SetGeneration(g) }
+}
+
 func clusterProviderConfig(m ...func(*apisv1alpha1.ClusterProviderConfig)) *apisv1alpha1.ClusterProviderConfig {
 	pc := &apisv1alpha1.ClusterProviderConfig{ObjectMeta: metav1.ObjectMeta{Name: "default", ResourceVersion: "7"}}
 	pc.Spec.Credentials = apisv1alpha1.ClusterProviderCredentials{

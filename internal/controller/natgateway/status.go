@@ -4,11 +4,12 @@
 package natgateway
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"maps"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"k8s.io/apimachinery/pkg/api/equality"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -136,11 +137,18 @@ func (w statusWriter) Update(ctx context.Context, obj client.Object, opts ...cli
 }
 
 // unchanged reports whether the stored cr, as the cache holds it at the
-// same resource version, has the status of cr.
+// same resource version, has the status of cr as the API server would store
+// it: serialized, so that times EC2 reports to the nanosecond compare as
+// the seconds they are stored as.
 func (w statusWriter) unchanged(ctx context.Context, cr *v1alpha1.NATGateway) bool {
 	stored := &v1alpha1.NATGateway{}
-	if err := w.reader.Get(ctx, client.ObjectKeyFromObject(cr), stored); err != nil {
+	if err := w.reader.Get(ctx, client.ObjectKeyFromObject(cr), stored); err != nil || stored.ResourceVersion != cr.ResourceVersion {
 		return false
 	}
-	return stored.ResourceVersion == cr.ResourceVersion && equality.Semantic.DeepEqual(stored.Status, cr.Status)
+	a, err := json.Marshal(stored.Status)
+	if err != nil {
+		return false
+	}
+	b, err := json.Marshal(cr.Status)
+	return err == nil && bytes.Equal(a, b)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	ktypes "k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -186,6 +187,7 @@ func TestReconcileReplacementStatus(t *testing.T) {
 func TestStatusWriter(t *testing.T) {
 	stored := natGateway(withExternalName(natID), withAtProvider(observed(gateway())), withConditions(xpv2.Available()))
 	stored.ResourceVersion = "7"
+	stored.Status.AtProvider.CreateTime = &metav1.Time{Time: t0}
 	cases := map[string]struct {
 		reason string
 		cr     func() *v1alpha1.NATGateway
@@ -204,6 +206,15 @@ func TestStatusWriter(t *testing.T) {
 				return cr
 			},
 			want: 1,
+		},
+		"SubSecondTime": {
+			reason: "A time EC2 reports to the nanosecond equals the second the API server stores it as.",
+			cr: func() *v1alpha1.NATGateway {
+				cr := stored.DeepCopy()
+				cr.Status.AtProvider.CreateTime = &metav1.Time{Time: stored.Status.AtProvider.CreateTime.Add(123 * time.Millisecond)}
+				return cr
+			},
+			want: 0,
 		},
 		"OtherVersion": {
 			reason: "A status of another version than the cached one is written: the cache may be behind.",
@@ -234,5 +245,19 @@ func TestStatusWriter(t *testing.T) {
 				t.Errorf("\n%s\nstatus writes: -want, +got:\n%s", tc.reason, diff)
 			}
 		})
+	}
+}
+
+// TestReconcileUnchanged checks that a reconcile that observes what the
+// stored status already says writes nothing.
+func TestReconcileUnchanged(t *testing.T) {
+	tags := func(gw *types.NatGateway) { gw.Tags = ec2client.Tags(ec2client.DesiredTags(natGateway(), nil)) }
+	a := &apiServer{stored: natGateway(withExternalName(natID))}
+	api := describing(gateway(tags))
+	reconcileStored(t, a, api, t0.Add(time.Hour))
+	n := len(a.versions)
+	reconcileStored(t, a, api, t0.Add(time.Hour+time.Minute))
+	if len(a.versions) != n {
+		t.Errorf("a reconcile that observed nothing new stored %d versions; the last differs from the one before by:\n%s", len(a.versions)-n, cmp.Diff(a.versions[n-1], a.versions[len(a.versions)-1]))
 	}
 }
