@@ -442,8 +442,8 @@ func TestClientForCache(t *testing.T) {
 		"ConfigStatusChanged": {
 			reason: "A provider config whose status alone changed (a new resource version, as when it counts a new user) keeps its client.",
 			calls: []call{
-				{mg: gw, region: "eu-west-1"},
-				{mg: gw, region: "eu-west-1", change: func(k *kube) { k.put(providerConfig(pcVersion("2"))) }},
+				{mg: gw, region: "eu-west-1", change: func(k *kube) { k.put(providerConfig(pcGeneration(1))) }},
+				{mg: gw, region: "eu-west-1", change: func(k *kube) { k.put(providerConfig(pcVersion("2"), pcGeneration(1))) }},
 				{mg: gw, region: "eu-west-1"},
 			},
 			want: []int{1, 1, 1},
