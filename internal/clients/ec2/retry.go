@@ -4,13 +4,17 @@
 package ec2
 
 import (
+	"context"
 	"errors"
 	"net"
+	"net/http"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // NewAPI returns c as the provider's API; every client the ClientFactory
@@ -60,4 +64,21 @@ func notSent(err error) aws.Ternary {
 // retryOnce makes a call use the retryer of non-idempotent calls.
 func (c *sdkClient) retryOnce(opts []func(*ec2.Options)) []func(*ec2.Options) {
 	return append(opts, func(o *ec2.Options) { o.Retryer = c.once })
+}
+
+// Uncertain reports whether EC2 may have applied a request that failed with
+// err: the answer was a server error, or it never arrived although the
+// request was sent. A refusal (a 4xx answer), a request that was never sent
+// and a cancelled one were not applied.
+func Uncertain(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || notSent(err) == aws.TrueTernary {
+		return false
+	}
+	if re, ok := errors.AsType[*smithyhttp.ResponseError](err); ok {
+		return re.HTTPStatusCode() >= http.StatusInternalServerError
+	}
+	if ae, ok := errors.AsType[smithy.APIError](err); ok {
+		return ae.ErrorFault() == smithy.FaultServer
+	}
+	return true
 }

@@ -5,6 +5,8 @@ package ec2
 
 import (
 	"context"
+	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -13,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
@@ -146,5 +150,35 @@ func TestAllocateAddressLostAnswer(t *testing.T) {
 	}
 	if diff := cmp.Diff(1, len(out.Addresses)); diff != "" {
 		t.Errorf("addresses EC2 holds after a lost AllocateAddress answer: -want, +got:\n%s", diff)
+	}
+}
+
+func TestUncertain(t *testing.T) {
+	answered := func(status int) error {
+		return &smithyhttp.ResponseError{
+			Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}},
+			Err:      &smithy.GenericAPIError{Code: "Any"},
+		}
+	}
+	cases := map[string]struct {
+		reason string
+		err    error
+		want   bool
+	}{
+		"None":        {reason: "No error is no doubt.", err: nil, want: false},
+		"ServerError": {reason: "EC2 may have applied a request it answered with a 5xx.", err: answered(http.StatusInternalServerError), want: true},
+		"Refused":     {reason: "EC2 applied no request it refused with a 4xx.", err: answered(http.StatusBadRequest), want: false},
+		"ServerFault": {reason: "An API error of the server's fault may follow an applied request.", err: &smithy.GenericAPIError{Code: "InternalError", Fault: smithy.FaultServer}, want: true},
+		"ClientFault": {reason: "An API error of the client's fault was not applied.", err: &smithy.GenericAPIError{Code: "InvalidParameterValue"}, want: false},
+		"LostAnswer":  {reason: "A connection dropped after the request was sent may follow an applied request.", err: &net.OpError{Op: "read", Err: errors.New("connection reset by peer")}, want: true},
+		"NeverSent":   {reason: "A request whose connection was never made was not applied.", err: &net.OpError{Op: "dial", Err: errors.New("connection refused")}, want: false},
+		"Cancelled":   {reason: "A cancelled request is not retried.", err: context.Canceled, want: false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := Uncertain(tc.err); got != tc.want {
+				t.Errorf("\n%s\nUncertain(%v): got %t, want %t", tc.reason, tc.err, got, tc.want)
+			}
+		})
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
@@ -26,7 +24,7 @@ const reasonReallocated event.Reason = "AddressReallocated"
 // external name.
 //
 // AllocateAddress takes no client token, and the client does not repeat it
-// after an uncertain answer, so Create first looks for an address that
+// blindly after an uncertain answer (see allocate), so Create first looks for an address that
 // already carries cr's ownership tag, left by an attempt whose answer was
 // lost or whose external name was never persisted, and adopts it; any other
 // address tagged for cr is released. A crash or a lost answer therefore
@@ -47,13 +45,8 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.ElasticIP) (managed.
 		e.releaseStrays(ctx, cr, owned[1:])
 	}
 	if id == "" {
-		out, err := e.client.AllocateAddress(ctx, generateAllocateInput(cr))
-		if err != nil {
-			return managed.ExternalCreation{}, errors.Wrap(err, "cannot allocate address")
-		}
-		id = aws.ToString(out.AllocationId)
-		if id == "" {
-			return managed.ExternalCreation{}, errors.New("cannot allocate address: EC2 returned no allocation ID")
+		if id, err = e.allocate(ctx, cr); err != nil {
+			return managed.ExternalCreation{}, err
 		}
 	}
 	meta.SetExternalName(cr, id)
