@@ -38,8 +38,8 @@ const (
 // A gateway EC2 reports deleted, or no longer knows, does not exist, so the
 // reconciler creates it again; so does a failed gateway once its backoff has
 // elapsed, unless spec.onFailed is Report. While the NATGateway itself is
-// being deleted, any gateway that is not yet deleted exists, so the finalizer
-// stays until EC2 is done; so does any live gateway tagged for it that it
+// being deleted, any gateway that is not yet deleted or failed exists, so the
+// finalizer stays until EC2 is done; so does any live gateway tagged for it that it
 // does not name (see observeLeftovers).
 func (e *external) Observe(ctx context.Context, cr *v1alpha1.NATGateway) (managed.ExternalObservation, error) {
 	o, err := e.observe(ctx, cr)
@@ -133,6 +133,13 @@ func (e *external) observeFailed(cr *v1alpha1.NATGateway, h *v1alpha1.Healing, d
 	obs := cr.Status.AtProvider
 	failure := fmt.Sprintf("NAT gateway %s failed: %s: %s", id, aws.ToString(obs.FailureCode), aws.ToString(obs.FailureMessage))
 
+	if deleting {
+		// A failed gateway holds nothing, and EC2 removes it by itself:
+		// DeleteNatGateway changes nothing, so waiting for it to go would
+		// hold the finalizer for about an hour.
+		cr.SetConditions(xpv2.Unavailable().WithMessage(failure))
+		return managed.ExternalObservation{ResourceExists: false}, nil
+	}
 	if aws.ToString(cr.Spec.OnFailed) == v1alpha1.OnFailedReport {
 		cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; spec.onFailed is Report, so it is not replaced"))
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
@@ -144,9 +151,6 @@ func (e *external) observeFailed(cr *v1alpha1.NATGateway, h *v1alpha1.Healing, d
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
 	cr.SetConditions(xpv2.Unavailable().WithMessage(failure + "; it is replaced with exponential backoff"))
-	if deleting {
-		return managed.ExternalObservation{ResourceExists: true}, nil
-	}
 
 	if e.now().Before(e.backoff.replaceAt(cr, h)) {
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil

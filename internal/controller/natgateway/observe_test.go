@@ -516,14 +516,14 @@ func TestObserve(t *testing.T) {
 			},
 		},
 		"FailedWhileDeleting": {
-			reason: "While the NATGateway is being deleted, a failed gateway exists so that Delete is called; it is not replaced.",
+			reason: "While the NATGateway is being deleted, a failed gateway does not exist: EC2 removes it by itself and DeleteNatGateway changes nothing, so the finalizer does not wait about an hour for it; it is not replaced.",
 			ec2:    describeReturns(gateway(failed)),
 			now:    t0.Add(time.Hour),
 			cr:     natGateway(withExternalName(natID), withDeletionTimestamp()),
 			want: want{
 				cr: natGateway(withExternalName(natID), withDeletionTimestamp(), withAtProvider(observed(gateway(failed))),
-					withConditions(xpv2.Unavailable().WithMessage(failedMsg+"; it is replaced with exponential backoff"))),
-				exists: true,
+					withConditions(xpv2.Unavailable().WithMessage(failedMsg))),
+				exists: false,
 			},
 		},
 		"UnreadableFailedStreak": {
