@@ -4,6 +4,7 @@
 package e2e
 
 import (
+	"fmt"
 	"maps"
 	"time"
 
@@ -534,6 +535,7 @@ func (f *badInputFixtures) goodElasticIP(fns ...func(resource.Managed)) resource
 // goodRoute returns a Route of the internet through the fixture gateway in
 // zone a's private route table, which would work, changed by fns.
 func (f *badInputFixtures) goodRoute(fns ...func(resource.Managed)) resource.Managed {
+	f.routes++
 	r := &v1alpha1.Route{
 		ObjectMeta: metav1.ObjectMeta{GenerateName: "route-"},
 		Spec: v1alpha1.RouteSpec{
@@ -541,7 +543,7 @@ func (f *badInputFixtures) goodRoute(fns ...func(resource.Managed)) resource.Man
 			ForProvider: v1alpha1.RouteParameters{
 				Region:               stack.DefaultRegion,
 				RouteTableID:         f.s.net.Zones[0].PrivateRouteTableID,
-				DestinationCidrBlock: aws.String("0.0.0.0/0"),
+				DestinationCidrBlock: aws.String(fmt.Sprintf("198.18.%d.0/24", f.routes)),
 				NATGatewayID:         aws.String(f.nat),
 			},
 		},

@@ -263,6 +263,9 @@ type badInputFixtures struct {
 	vpcCIDR string
 	// deadEndpoint is an http URL where nothing listens.
 	deadEndpoint string
+	// routes counts the Routes goodRoute made: each gets a destination of
+	// its own, so that none is refused as another Route's route.
+	routes int
 }
 
 func (s *scenario) badInputFixtures() *badInputFixtures {
