@@ -296,7 +296,7 @@ func (f *factory) loadConfig(ctx context.Context, region string, creds aws.Crede
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(region),
 		config.WithHTTPClient(f.http),
-		config.WithRetryer(func() aws.Retryer { return retry.NewStandard() }),
+		config.WithRetryer(func() aws.Retryer { return retry.NewStandard(withoutRetryQuota) }),
 	}
 	if creds != nil {
 		opts = append(opts, config.WithCredentialsProvider(creds))

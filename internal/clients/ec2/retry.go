@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/smithy-go"
@@ -38,6 +39,15 @@ import (
 // either does nothing more or is refused without a change.
 func NewAPI(c *ec2.Client) API {
 	return newSDKClient(c)
+}
+
+// withoutRetryQuota drops the standard retryer's client-side retry quota.
+// The quota pays for each retry from a bucket that only successes refill, so
+// under a steady rate of server errors it runs dry and every later error
+// reaches the controller unretried; the EC2 API budget already paces the
+// provider's requests, retries included.
+func withoutRetryQuota(o *retry.StandardOptions) {
+	o.RateLimiter = ratelimit.None
 }
 
 // unapplied returns the checks of the errors after which EC2 cannot have

@@ -17,7 +17,8 @@ import (
 
 // Create claims the route for cr, then creates it. A route that already
 // exists counts as created when cr adopts it, or when cr claimed it before
-// this attempt: an earlier CreateRoute, whose answer was lost, made it. A
+// this attempt or this attempt's first CreateRoute had an uncertain answer:
+// an earlier CreateRoute, whose answer was lost, made it. A
 // route someone else made since Observe found none is not cr's: the claim is
 // withdrawn and the error says so. The next Observe points a route cr owns
 // at its target if it points elsewhere.
@@ -31,6 +32,14 @@ func (e *external) Create(ctx context.Context, cr *v1alpha1.Route) (managed.Exte
 		return managed.ExternalCreation{}, err
 	}
 	_, err = e.client.CreateRoute(ctx, in)
+	if ec2client.Uncertain(err) {
+		// The client does not repeat CreateRoute after an uncertain answer:
+		// EC2 may have made the route. Create repeats it once, and a route
+		// that then exists is the one the first attempt made.
+		if _, err = e.client.CreateRoute(ctx, in); ec2client.IsErrorCode(err, ec2client.CodeRouteAlreadyExists) {
+			fresh = false
+		}
+	}
 	switch {
 	case err == nil:
 		return managed.ExternalCreation{}, nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
@@ -81,6 +82,50 @@ func TestCreate(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want.in, got, sdkOpts); diff != "" {
 				t.Errorf("\n%s\nCreate(...): -want CreateRoute input, +got CreateRoute input:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestCreateAfterUncertainAnswer(t *testing.T) {
+	serverError := &smithy.GenericAPIError{Code: "InternalError", Message: "An internal error has occurred", Fault: smithy.FaultServer}
+	cases := map[string]struct {
+		reason  string
+		answers []error
+		want    error
+		calls   int
+	}{
+		"MadeByTheFirstAttempt": {
+			reason:  "After a server error EC2 may have made the route: a repeat that finds it made counts as created, not as another's route.",
+			answers: []error{serverError, apiError("RouteAlreadyExists")},
+			calls:   2,
+		},
+		"MadeByTheRepeat": {
+			reason:  "After a server error the repeat makes the route.",
+			answers: []error{serverError, nil},
+			calls:   2,
+		},
+		"Refused": {
+			reason:  "A refusal is not repeated.",
+			answers: []error{apiError("InvalidParameterValue")},
+			want:    apiError("InvalidParameterValue"),
+			calls:   1,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			calls := 0
+			api := &fake.EC2{MockCreateRoute: func(context.Context, *ec2.CreateRouteInput) (*ec2.CreateRouteOutput, error) {
+				err := tc.answers[calls]
+				calls++
+				return &ec2.CreateRouteOutput{}, err
+			}}
+			_, err := newExternal(api, nil).Create(context.Background(), route())
+			if (err == nil) != (tc.want == nil) {
+				t.Errorf("\n%s\nCreate(...): got error %v, want %v", tc.reason, err, tc.want)
+			}
+			if calls != tc.calls {
+				t.Errorf("\n%s\nCreate(...): %d CreateRoute calls, want %d", tc.reason, calls, tc.calls)
 			}
 		})
 	}
