@@ -80,7 +80,7 @@ SOAK_TIMEOUT ?= 90m
 
 .PHONY: soak
 soak: tools ## Soak 200 NAT gateways under EC2 faults for 30 minutes (SOAK=10m for less) and print the report.
-	$(GO) test -count=1 -timeout $(SOAK_TIMEOUT) -v -run '^TestSoak$$' $(CHAOS_PKG) -soak=$(SOAK)
+	$(GO) test -count=1 -timeout $(SOAK_TIMEOUT) -v -run '^TestSoak$$' $(CHAOS_PKG) -soak=$(SOAK) -soak-strict
 
 # The unit tests need no control plane tools: the packages of the provider,
 # the function and the simulator, with -short skipping their tests that start

@@ -22,6 +22,12 @@ import (
 // soakFor is how long TestSoak injects faults once its gateways are Ready.
 var soakFor = flag.Duration("soak", 3*time.Minute, "how long TestSoak runs its faults once every NAT gateway is Ready")
 
+// soakStrict fails TestSoak when a transient error stayed Synced=False longer
+// than one retry. make soak sets it. The short soak of make test reports such
+// errors only: it ends before its 300 resources are first Ready, so a retry
+// waits behind the creates still queued at the reconcile rate limit.
+var soakStrict = flag.Bool("soak-strict", false, "fail TestSoak when a transient error stays Synced=False longer than one retry")
+
 // cluster is the control plane, its client and the built binaries the
 // package's tests share.
 type cluster struct {
