@@ -54,7 +54,7 @@ lint: ## Run go vet and golangci-lint.
 	$(GOLANGCI_LINT) run ./...
 
 .PHONY: tools
-tools: ## Build the local control plane tools (cached; the first build takes about 15 minutes).
+tools: ## Build the local control plane tools (cached; the first build takes about 25 minutes).
 	cluster/tools/build.sh all
 
 # The end-to-end and chaos suites run after the other packages, verbosely, so
