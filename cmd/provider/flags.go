@@ -64,7 +64,7 @@ func newApp(f *flags) *kingpin.Application {
 		"call, and of a Route two (its route table and its NAT gateway), of the account's non-mutating EC2 budget; "+
 		"NATGateways are served from the NAT gateway inventory (see --nat-inventory-interval).").
 		Default("1m").DurationVar(&f.PollInterval)
-	app.Flag("nat-inventory-interval", "How often the NAT gateways of each provider config and region in use are listed, "+
+	app.Flag("nat-inventory-interval", "How often the NAT gateways of each AWS account and region in use are listed, "+
 		"1000 to a DescribeNatGateways call. NATGateway polls are served from the latest listing, and a gateway deleted or "+
 		"failed outside Crossplane is noticed within one interval, however long --poll is. 0 turns the inventory off: "+
 		"each NATGateway poll is then one DescribeNatGateways call.").

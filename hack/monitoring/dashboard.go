@@ -120,7 +120,7 @@ func newDashboard() *dashboard.DashboardBuilder {
 			query("histogram_quantile(0.95, sum by (le) (rate(egresskit_natgateway_healing_request_seconds_bucket[$__rate_interval])))", "requested p95"))).
 		WithPanel(series("Detection latency", "From the deletion EC2 reports (deleteTime) to the first observation of the gateway deleted (p95), and the age of the latest listing of each provider config and region, which bounds it.", "s", halfWidth,
 			query("histogram_quantile(0.95, sum by (le) (rate(egresskit_natgateway_healing_detection_seconds_bucket[$__rate_interval])))", "detected p95"),
-			query("max by (providerconfig, region) (egresskit_natinventory_listing_age_seconds)", "listing age {{providerconfig}} {{region}}"))).
+			query("max by (account, region) (egresskit_natinventory_listing_age_seconds)", "listing age {{account}} {{region}}"))).
 		WithRow(dashboard.NewRowBuilder("Gateways")).
 		WithPanel(series("Gateways by state", "NAT gateways of the latest listing of every provider config and region, by EC2 state. Deleted gateways stay listed for about an hour.", "short", halfWidth,
 			query("sum by (state) (egresskit_natinventory_gateways)", "{{state}}")).
@@ -129,10 +129,10 @@ func newDashboard() *dashboard.DashboardBuilder {
 			query(fmt.Sprintf("sum(crossplane_managed_resource_exists{%s})", natGatewayGVK), "exist"),
 			query(fmt.Sprintf("sum(crossplane_managed_resource_ready{%s})", natGatewayGVK), "Ready"),
 			query(fmt.Sprintf("sum(crossplane_managed_resource_synced{%s})", natGatewayGVK), "Synced"))).
-		WithPanel(series("Inventory listing duration", "p95 of the time one listing of a provider config and region takes.", "s", halfWidth,
-			query("histogram_quantile(0.95, sum by (le, providerconfig, region) (rate(egresskit_natinventory_listing_duration_seconds_bucket[$__rate_interval])))", "{{providerconfig}} {{region}}"))).
+		WithPanel(series("Inventory listing duration", "p95 of the time one listing of an account and region takes.", "s", halfWidth,
+			query("histogram_quantile(0.95, sum by (le, account, region) (rate(egresskit_natinventory_listing_duration_seconds_bucket[$__rate_interval])))", "{{account}} {{region}}"))).
 		WithPanel(series("Inventory listing errors", "Failed listings per second, by EC2 error code.", "reqps", halfWidth,
-			query("sum by (providerconfig, region, code) (rate(egresskit_natinventory_listing_errors_total[$__rate_interval]))", "{{providerconfig}} {{region}} {{code}}"))).
+			query("sum by (account, region, code) (rate(egresskit_natinventory_listing_errors_total[$__rate_interval]))", "{{account}} {{region}} {{code}}"))).
 		WithRow(dashboard.NewRowBuilder("EC2")).
 		WithPanel(series("EC2 calls by account and region", "EC2 requests per second by provider config (an account) and region, and by result: OK, an EC2 error code, or NoResponse.", "reqps", halfWidth,
 			query("sum by (providerconfig, region, code) (rate(egresskit_ec2_api_requests_total[$__rate_interval]))", "{{providerconfig}} {{region}} {{code}}"))).

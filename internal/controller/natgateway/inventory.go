@@ -19,24 +19,24 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
-	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/natinventory"
 )
 
-// DefaultInventoryInterval is how often the gateways of each provider
-// configuration and region in use are listed.
+// DefaultInventoryInterval is how often the gateways of each account and
+// region in use are listed.
 const DefaultInventoryInterval = 5 * time.Second
 
 // An inventory serves gateways from recent listings. *natinventory.Inventory
 // is one.
 type inventory interface {
-	// Get returns gateway id of the provider configuration and region k, if
+	// Get returns gateway id of the account and region k, if
 	// a fresh listing holds it, and starts listing k with api.
 	Get(k natinventory.Key, api ec2client.API, id string) (types.NatGateway, bool)
 
-	// Peek returns gateway id of k, as Get does, without asking for k.
-	Peek(k natinventory.Key, id string) (types.NatGateway, bool)
+	// Peek returns gateway id from whichever key's listing holds it, as Get
+	// does, without asking for any key.
+	Peek(id string) (types.NatGateway, bool)
 
 	// Touch records that the provider just changed gateway id.
 	Touch(k natinventory.Key, id string)
@@ -44,27 +44,18 @@ type inventory interface {
 
 var _ inventory = &natinventory.Inventory{}
 
-// inventoryIdle is how long the gateways of a provider configuration and
-// region are still listed after the last observation that asked for them: a
+// inventoryIdle is how long the gateways of an account and region are still listed after the last observation that asked for them: a
 // few poll intervals (of settled gateways, the longest), so a steady set of
 // NATGateways keeps its listing.
 func inventoryIdle(poll, interval time.Duration) time.Duration {
 	return 3 * max(poll, interval)
 }
 
-// inventoryKey returns what the inventory lists for cr: the gateways of its
-// provider configuration in its region. It reports false when cr names no
-// provider configuration.
-func inventoryKey(cr *v1alpha1.NATGateway) (natinventory.Key, bool) {
-	ref := cr.GetProviderConfigReference()
-	if ref == nil || ref.Name == "" {
-		return natinventory.Key{}, false
-	}
-	k := natinventory.Key{ConfigKind: ref.Kind, ConfigName: ref.Name, Region: cr.Spec.ForProvider.Region}
-	if ref.Kind == apisv1alpha1.ProviderConfigKind {
-		k.ConfigNamespace = cr.GetNamespace()
-	}
-	return k, true
+// inventoryKey returns what the inventory lists for the gateways e's client
+// reaches in region: those of its account and region, whatever provider
+// configuration reaches the account.
+func (e *external) inventoryKey(region string) natinventory.Key {
+	return natinventory.KeyOf(ec2client.ScopeOf(e.client, region))
 }
 
 // gateway returns gateway id of cr, or nil when EC2 does not know it. It is
@@ -72,8 +63,8 @@ func inventoryKey(cr *v1alpha1.NATGateway) (natinventory.Key, bool) {
 // state; otherwise, and always to confirm that a gateway is gone, it is
 // described.
 func (e *external) gateway(ctx context.Context, cr *v1alpha1.NATGateway, id string) (*types.NatGateway, error) {
-	if k, ok := inventoryKey(cr); ok && e.inventory != nil {
-		if gw, ok := e.inventory.Get(k, e.client, id); ok && settled(gw) {
+	if e.inventory != nil {
+		if gw, ok := e.inventory.Get(e.inventoryKey(cr.Spec.ForProvider.Region), e.client, id); ok && settled(gw) {
 			return &gw, nil
 		}
 	}
@@ -100,11 +91,10 @@ func settled(gw types.NatGateway) bool {
 // snapshot taken before serves it.
 func (e *external) touch(cr *v1alpha1.NATGateway) {
 	id := meta.GetExternalName(cr)
-	k, ok := inventoryKey(cr)
-	if e.inventory == nil || !ok || id == "" {
+	if e.inventory == nil || id == "" {
 		return
 	}
-	e.inventory.Touch(k, id)
+	e.inventory.Touch(e.inventoryKey(cr.Spec.ForProvider.Region), id)
 }
 
 // inventorySource is a source of reconcile requests for the NATGateways

@@ -31,22 +31,23 @@ import (
 	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
-// clusterKey is the inventory key of the default NATGateway.
-var clusterKey = natinventory.Key{ConfigKind: "ClusterProviderConfig", ConfigName: "default", Region: "us-east-1"}
+// clusterKey is the inventory key of the default NATGateway, whose fake EC2
+// client names no account.
+var clusterKey = natinventory.Key{Region: "us-east-1"}
 
 // A fakeInventory serves the gateways of one snapshot, and records what it
 // is asked.
 type fakeInventory struct {
 	MockGet   func(k natinventory.Key, api ec2client.API, id string) (types.NatGateway, bool)
 	MockTouch func(k natinventory.Key, id string)
-	MockPeek  func(k natinventory.Key, id string) (types.NatGateway, bool)
+	MockPeek  func(id string) (types.NatGateway, bool)
 }
 
-func (f *fakeInventory) Peek(k natinventory.Key, id string) (types.NatGateway, bool) {
+func (f *fakeInventory) Peek(id string) (types.NatGateway, bool) {
 	if f.MockPeek == nil {
 		return types.NatGateway{}, false
 	}
-	return f.MockPeek(k, id)
+	return f.MockPeek(id)
 }
 
 func (f *fakeInventory) Get(k natinventory.Key, api ec2client.API, id string) (types.NatGateway, bool) {
@@ -191,7 +192,7 @@ func TestObserveInventory(t *testing.T) {
 			},
 		},
 		"NamespacedConfig": {
-			reason:   "A NATGateway of a namespaced ProviderConfig asks for the gateways of that configuration in its namespace.",
+			reason:   "A NATGateway of a namespaced ProviderConfig asks for the gateways of its client's account and region, as one of a ClusterProviderConfig does.",
 			ec2:      &fake.EC2{},
 			snapshot: []types.NatGateway{gateway(gwTags(merge(ownership(), map[string]string{"crossplane-providerconfig-kind": "ProviderConfig"})))},
 			cr:       natGateway(withExternalName(natID), withProviderConfig("ProviderConfig", "default")),
@@ -200,17 +201,7 @@ func TestObserveInventory(t *testing.T) {
 					withAtProvider(observed(gateway(gwTags(merge(ownership(), map[string]string{"crossplane-providerconfig-kind": "ProviderConfig"}))))),
 					withConditions(xpv2.Available())),
 				exists: true, upToDate: true,
-				gets: []inventoryCall{{Key: natinventory.Key{ConfigKind: "ProviderConfig", ConfigNamespace: "default", ConfigName: "default", Region: "us-east-1"}, ID: natID}},
-			},
-		},
-		"NoProviderConfig": {
-			reason:   "A NATGateway without a provider configuration reference has no inventory key; its gateway is described (and its ownership tags drift).",
-			ec2:      describeReturns(gateway()),
-			snapshot: []types.NatGateway{gateway()},
-			cr:       natGateway(withExternalName(natID), withProviderConfig("", "")),
-			want: want{
-				cr:     natGateway(withExternalName(natID), withProviderConfig("", ""), withAtProvider(observed(gateway())), withConditions(xpv2.Available())),
-				exists: true,
+				gets: get,
 			},
 		},
 		"NoExternalName": {
@@ -465,5 +456,44 @@ func withProviderConfig(kind, name string) func(*v1alpha1.NATGateway) {
 			return
 		}
 		cr.Spec.ProviderConfigReference = &xpv2.ProviderConfigReference{Kind: kind, Name: name}
+	}
+}
+
+func TestInventoryKey(t *testing.T) {
+	team := ec2client.Scope{Region: "us-east-1", Config: "ProviderConfig team/aws", Account: "111122223333"}
+	cluster := ec2client.Scope{Region: "us-east-1", Config: "ClusterProviderConfig default", Account: "111122223333"}
+	cases := map[string]struct {
+		reason string
+		scope  ec2client.Scope
+		want   natinventory.Key
+	}{
+		"NamespacedConfig": {
+			reason: "A ProviderConfig's client lists the gateways of the account it acts as.",
+			scope:  team,
+			want:   natinventory.Key{Account: "111122223333", Region: "us-east-1"},
+		},
+		"ClusterConfigOfTheSameAccount": {
+			reason: "A ClusterProviderConfig reaching the same account shares the key, so both share one listing.",
+			scope:  cluster,
+			want:   natinventory.Key{Account: "111122223333", Region: "us-east-1"},
+		},
+		"OtherAccount": {
+			reason: "Another account never shares a listing.",
+			scope:  ec2client.Scope{Region: "us-east-1", Config: "ClusterProviderConfig b", Account: "444455556666"},
+			want:   natinventory.Key{Account: "444455556666", Region: "us-east-1"},
+		},
+		"Unresolved": {
+			reason: "Credentials whose account could not be resolved are keyed by their access key, as the EC2 API budget is.",
+			scope:  ec2client.Scope{Region: "eu-west-1", Config: "ClusterProviderConfig moto", AccessKeyID: "AKIAEGRESSKIT", Endpoint: "http://127.0.0.1:5000"},
+			want:   natinventory.Key{Account: "AKIAEGRESSKIT", Endpoint: "http://127.0.0.1:5000", Region: "eu-west-1"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := &external{client: ec2client.Explaining(&fake.EC2{}, tc.scope)}
+			if diff := cmp.Diff(tc.want, e.inventoryKey(tc.scope.Region)); diff != "" {
+				t.Errorf("\n%s\ne.inventoryKey(...): -want, +got:\n%s", tc.reason, diff)
+			}
+		})
 	}
 }

@@ -88,10 +88,9 @@ func (p poller) interval(mg resource.Managed, poll time.Duration) time.Duration 
 // held reports whether a fresh inventory listing holds the gateway of cr
 // settled and available, as Observe just found it.
 func (p poller) held(cr *v1alpha1.NATGateway) bool {
-	k, ok := inventoryKey(cr)
-	if !ok || p.inventory == nil {
+	if p.inventory == nil {
 		return false
 	}
-	gw, ok := p.inventory.Peek(k, meta.GetExternalName(cr))
+	gw, ok := p.inventory.Peek(meta.GetExternalName(cr))
 	return ok && settled(gw) && gw.State == types.NatGatewayStateAvailable
 }

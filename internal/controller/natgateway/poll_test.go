@@ -16,7 +16,6 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
-	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/natinventory"
 	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
 )
 
@@ -159,8 +158,8 @@ func TestPollerSettled(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			inv := &fakeInventory{MockPeek: func(k natinventory.Key, id string) (types.NatGateway, bool) {
-				if tc.listed == nil || k != clusterKey || id != natID {
+			inv := &fakeInventory{MockPeek: func(id string) (types.NatGateway, bool) {
+				if tc.listed == nil || id != natID {
 					return types.NatGateway{}, false
 				}
 				return *tc.listed, true

@@ -5,10 +5,11 @@
 // made, so that thousands of gateways are observed with a few EC2 calls and a
 // gateway deleted outside Crossplane is noticed within seconds.
 //
-// An Inventory keeps one snapshot per provider configuration and region (a
-// Key): every interval it lists the gateways tagged for that configuration,
-// 1000 to a DescribeNatGateways call, through the same EC2 client, budget and
-// metrics as every other call. It lists a key only while some managed
+// An Inventory keeps one snapshot per AWS account and region (a Key), which
+// every provider configuration reaching that account shares: every interval
+// it lists the gateways carrying the provider's ownership tag, 1000 to a
+// DescribeNatGateways call, through the EC2 client of the latest managed
+// resource that asked, with the same budget and metrics as every other call. It lists a key only while some managed
 // resource asks for it, and stops after it has gone unasked for a while.
 //
 // Get serves a gateway from a fresh snapshot; a gateway the snapshot lacks,

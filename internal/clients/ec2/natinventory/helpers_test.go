@@ -24,7 +24,7 @@ var errBoom = errors.New("boom")
 
 // key is the key of the gateways made for NATGateways of the
 // ClusterProviderConfig default in us-east-1.
-var key = Key{ConfigKind: "ClusterProviderConfig", ConfigName: "default", Region: "us-east-1"}
+var key = Key{Account: "123456789012", Region: "us-east-1"}
 
 // owned returns the ownership tags of NATGateway ns/name using the
 // ClusterProviderConfig default.

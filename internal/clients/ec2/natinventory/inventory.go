@@ -174,17 +174,19 @@ func (i *Inventory) Get(k Key, api ec2client.API, id string) (types.NatGateway, 
 	return s.lookup(id, now, i.fresh)
 }
 
-// Peek returns gateway id of k, as Get does, without asking for k: it
-// starts no listing and does not keep one going.
-func (i *Inventory) Peek(k Key, id string) (types.NatGateway, bool) {
+// Peek returns gateway id, as Get does, from whichever key's snapshot holds
+// it (EC2's IDs are unique across accounts and regions), without asking for
+// any key: it starts no listing and does not keep one going.
+func (i *Inventory) Peek(id string) (types.NatGateway, bool) {
 	now := i.clock.Now()
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	s, ok := i.scopes[k]
-	if !ok {
-		return types.NatGateway{}, false
+	for _, s := range i.scopes {
+		if gw, ok := s.lookup(id, now, i.fresh); ok {
+			return gw, true
+		}
 	}
-	return s.lookup(id, now, i.fresh)
+	return types.NatGateway{}, false
 }
 
 // Touch records that the provider just changed gateway id of key k: no

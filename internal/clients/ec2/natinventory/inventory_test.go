@@ -281,7 +281,7 @@ func TestInventoryLifecycle(t *testing.T) {
 	if _, ok := i.Get(key, api, "nat-a"); ok || l.calls() != 0 {
 		t.Fatalf("before Start, Get must serve nothing and list nothing; served %v, %d calls", ok, l.calls())
 	}
-	if _, ok := i.Peek(key, "nat-a"); ok {
+	if _, ok := i.Peek("nat-a"); ok {
 		t.Fatalf("before Start, Peek must serve nothing")
 	}
 
@@ -303,12 +303,15 @@ func TestInventoryLifecycle(t *testing.T) {
 	if !ok || got.State != types.NatGatewayStateAvailable {
 		t.Errorf("after the first listing Get must serve nat-a available; got %v, served %v", got.State, ok)
 	}
-	if got, ok := i.Peek(key, "nat-a"); !ok || got.State != types.NatGatewayStateAvailable {
+	if got, ok := i.Peek("nat-a"); !ok || got.State != types.NatGatewayStateAvailable {
 		t.Errorf("after the first listing Peek must serve nat-a available; got %v, served %v", got.State, ok)
 	}
-	other := Key{ConfigKind: "ProviderConfig", ConfigNamespace: "other", ConfigName: "default", Region: "us-east-1"}
-	if _, ok := i.Peek(other, "nat-a"); ok || i.listing(other) {
-		t.Errorf("Peek of a key no one asked for must serve nothing and start no listing")
+	if _, ok := i.Peek("nat-unknown"); ok {
+		t.Errorf("Peek of a gateway no listing holds must serve nothing")
+	}
+	other := Key{Account: "210987654321", Region: "us-east-1"}
+	if i.listing(other) {
+		t.Errorf("Peek must start no listing")
 	}
 
 	// A deletion outside Crossplane is sent one interval later.

@@ -12,62 +12,53 @@ import (
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 )
 
-// A Key names what one snapshot lists: the gateways made for managed
-// resources of one provider configuration, in one region. It follows the EC2
-// client factory, which keeps a client per provider configuration and
-// region.
+// A Key names what one snapshot lists: the gateways the provider made in one
+// account and region of one EC2 endpoint. Provider configurations that reach
+// the same account share one listing, as they share one EC2 API budget, and
+// two accounts never share one.
 type Key struct {
-	// ConfigKind is ProviderConfig or ClusterProviderConfig.
-	ConfigKind string
+	// Account is the AWS account ID the credentials act as or, when it could
+	// not be resolved, what else identifies them (the access key ID, or the
+	// credentials source), as it keys the EC2 API budget.
+	Account string
 
-	// ConfigNamespace is the namespace of a ProviderConfig, which is that of
-	// the managed resources using it; empty for a ClusterProviderConfig.
-	ConfigNamespace string
-
-	// ConfigName is the name of the provider configuration.
-	ConfigName string
+	// Endpoint is the EC2 endpoint; empty for AWS's own.
+	Endpoint string
 
 	// Region of the gateways.
 	Region string
 }
 
-// filters select the gateways of k by their ownership tags.
-func (k Key) filters() []types.Filter {
-	fs := []types.Filter{
-		{Name: aws.String("tag-key"), Values: []string{ec2client.TagUID}},
-		{Name: aws.String("tag:" + resource.ExternalResourceTagKeyProviderConfigKind), Values: []string{k.ConfigKind}},
-		{Name: aws.String("tag:" + resource.ExternalResourceTagKeyProvider), Values: []string{k.ConfigName}},
+// KeyOf returns the key of the gateways a client of scope s lists.
+func KeyOf(s ec2client.Scope) Key {
+	account := s.Account
+	if account == "" {
+		account = s.AccessKeyID
 	}
-	if k.ConfigNamespace != "" {
-		fs = append(fs, types.Filter{Name: aws.String("tag:" + resource.ExternalResourceTagKeyNamespace), Values: []string{k.ConfigNamespace}})
-	}
-	return fs
+	return Key{Account: account, Endpoint: s.Endpoint, Region: s.Region}
 }
 
-// matches reports whether tags pass the filters of k. Some EC2-compatible
-// endpoints ignore tag filters, so a listing is checked again.
-func (k Key) matches(tags []types.Tag) bool {
-	if _, ok := tag(tags, ec2client.TagUID); !ok {
-		return false
-	}
-	if kind, _ := tag(tags, resource.ExternalResourceTagKeyProviderConfigKind); kind != k.ConfigKind {
-		return false
-	}
-	if name, _ := tag(tags, resource.ExternalResourceTagKeyProvider); name != k.ConfigName {
-		return false
-	}
-	ns, _ := tag(tags, resource.ExternalResourceTagKeyNamespace)
-	return k.ConfigNamespace == "" || ns == k.ConfigNamespace
+// ownedFilters select the gateways made for any managed resource, whatever
+// its provider configuration, by the provider's own ownership tag.
+func ownedFilters() []types.Filter {
+	return []types.Filter{{Name: aws.String("tag-key"), Values: []string{ec2client.TagUID}}}
 }
 
-// String names the key in logs: "ClusterProviderConfig default in
-// us-east-1".
+// madeByProvider reports whether tags carry the ownership tag ownedFilters
+// selects by. Some EC2-compatible endpoints ignore tag filters, so a listing
+// is checked again.
+func madeByProvider(tags []types.Tag) bool {
+	_, ok := tag(tags, ec2client.TagUID)
+	return ok
+}
+
+// String names the key in logs: "account 111122223333 in us-east-1".
 func (k Key) String() string {
-	c := k.ConfigName
-	if k.ConfigNamespace != "" {
-		c = k.ConfigNamespace + "/" + c
+	s := "account " + k.Account + " in " + k.Region
+	if k.Endpoint != "" {
+		s += " at " + k.Endpoint
 	}
-	return k.ConfigKind + " " + c + " in " + k.Region
+	return s
 }
 
 // An Owner is the managed resource a gateway was made for.

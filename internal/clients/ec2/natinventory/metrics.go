@@ -13,9 +13,9 @@ import (
 )
 
 // keyLabels are the labels of the inventory's metrics, and then extra ones:
-// a Key, without its kind, which the providerconfig label's namespace tells.
+// a Key, without its endpoint, which one provider rarely has two of.
 func keyLabels(extra ...string) []string {
-	return append([]string{"providerconfig", "region"}, extra...)
+	return append([]string{"account", "region"}, extra...)
 }
 
 // metrics are what an Inventory counts of its listings. The Inventory is the
@@ -36,34 +36,34 @@ func newMetrics() *metrics {
 	return &metrics{
 		listings: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "egresskit_natinventory_listings_total",
-			Help: "Listings of the NAT gateways of a provider config and region, failed or not.",
+			Help: "Listings of the NAT gateways of an account and region, failed or not.",
 		}, keyLabels()),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "egresskit_natinventory_listing_errors_total",
-			Help: "Failed listings of the NAT gateways of a provider config and region, by EC2 error code or NoResponse.",
+			Help: "Failed listings of the NAT gateways of an account and region, by EC2 error code or NoResponse.",
 		}, keyLabels("code")),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "egresskit_natinventory_listing_duration_seconds",
-			Help:    "How long a listing of the NAT gateways of a provider config and region took, every page and budget wait included.",
+			Help:    "How long a listing of the NAT gateways of an account and region took, every page and budget wait included.",
 			Buckets: prometheus.ExponentialBuckets(0.01, 4, 8),
 		}, keyLabels()),
 		gone: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "egresskit_natinventory_gone_gateways",
-			Help:    "Gateways a listing found newly deleting, deleted, failed or vanished, per listing after the first of a provider config and region.",
+			Help:    "Gateways a listing found newly deleting, deleted, failed or vanished, per listing after the first of an account and region.",
 			Buckets: []float64{0, 1, 2, 5, 10, 50, 100, 1000},
 		}, keyLabels()),
 		age: prometheus.NewDesc("egresskit_natinventory_listing_age_seconds",
-			"Seconds since the latest successful listing of the NAT gateways of a provider config and region began; since the listing of the key started while none succeeded.",
+			"Seconds since the latest successful listing of the NAT gateways of an account and region began; since the listing of the key started while none succeeded.",
 			keyLabels(), nil),
 		gateways: prometheus.NewDesc("egresskit_natinventory_gateways",
-			"NAT gateways in the latest successful listing of a provider config and region, by state.",
+			"NAT gateways in the latest successful listing of an account and region, by state.",
 			keyLabels("state"), nil),
 	}
 }
 
 // labels returns the values of keyLabels for k.
 func (k Key) labels() []string {
-	return []string{ec2client.ProviderConfigLabel(k.ConfigNamespace, k.ConfigName), k.Region}
+	return []string{k.Account, k.Region}
 }
 
 // listed records a listing of k that took d and failed with err, if not nil.

@@ -28,8 +28,8 @@ func TestMetrics(t *testing.T) {
 	}
 	l := &lister{}
 	s := &scope{api: l.api(), touched: map[string]time.Time{}, since: t0}
-	// A key of a ProviderConfig whose first listing has not ended yet.
-	waiting := Key{ConfigKind: "ProviderConfig", ConfigNamespace: "team", ConfigName: "aws", Region: "eu-west-1"}
+	// A key of another account whose first listing has not ended yet.
+	waiting := Key{Account: "210987654321", Region: "eu-west-1"}
 	i.scopes[key] = s
 	i.scopes[waiting] = &scope{touched: map[string]time.Time{}, since: t0.Add(20 * time.Second)}
 
@@ -46,36 +46,36 @@ func TestMetrics(t *testing.T) {
 	clk.Step(5 * time.Second)
 
 	want := `
-# HELP egresskit_natinventory_gateways NAT gateways in the latest successful listing of a provider config and region, by state.
+# HELP egresskit_natinventory_gateways NAT gateways in the latest successful listing of an account and region, by state.
 # TYPE egresskit_natinventory_gateways gauge
-egresskit_natinventory_gateways{providerconfig="default",region="us-east-1",state="available"} 1
-egresskit_natinventory_gateways{providerconfig="default",region="us-east-1",state="deleted"} 1
-egresskit_natinventory_gateways{providerconfig="default",region="us-east-1",state="deleting"} 0
-egresskit_natinventory_gateways{providerconfig="default",region="us-east-1",state="failed"} 0
-egresskit_natinventory_gateways{providerconfig="default",region="us-east-1",state="pending"} 0
-# HELP egresskit_natinventory_gone_gateways Gateways a listing found newly deleting, deleted, failed or vanished, per listing after the first of a provider config and region.
+egresskit_natinventory_gateways{account="123456789012",region="us-east-1",state="available"} 1
+egresskit_natinventory_gateways{account="123456789012",region="us-east-1",state="deleted"} 1
+egresskit_natinventory_gateways{account="123456789012",region="us-east-1",state="deleting"} 0
+egresskit_natinventory_gateways{account="123456789012",region="us-east-1",state="failed"} 0
+egresskit_natinventory_gateways{account="123456789012",region="us-east-1",state="pending"} 0
+# HELP egresskit_natinventory_gone_gateways Gateways a listing found newly deleting, deleted, failed or vanished, per listing after the first of an account and region.
 # TYPE egresskit_natinventory_gone_gateways histogram
-egresskit_natinventory_gone_gateways_bucket{providerconfig="default",region="us-east-1",le="0"} 0
-egresskit_natinventory_gone_gateways_bucket{providerconfig="default",region="us-east-1",le="1"} 1
-egresskit_natinventory_gone_gateways_bucket{providerconfig="default",region="us-east-1",le="2"} 1
-egresskit_natinventory_gone_gateways_bucket{providerconfig="default",region="us-east-1",le="5"} 1
-egresskit_natinventory_gone_gateways_bucket{providerconfig="default",region="us-east-1",le="10"} 1
-egresskit_natinventory_gone_gateways_bucket{providerconfig="default",region="us-east-1",le="50"} 1
-egresskit_natinventory_gone_gateways_bucket{providerconfig="default",region="us-east-1",le="100"} 1
-egresskit_natinventory_gone_gateways_bucket{providerconfig="default",region="us-east-1",le="1000"} 1
-egresskit_natinventory_gone_gateways_bucket{providerconfig="default",region="us-east-1",le="+Inf"} 1
-egresskit_natinventory_gone_gateways_sum{providerconfig="default",region="us-east-1"} 1
-egresskit_natinventory_gone_gateways_count{providerconfig="default",region="us-east-1"} 1
-# HELP egresskit_natinventory_listing_age_seconds Seconds since the latest successful listing of the NAT gateways of a provider config and region began; since the listing of the key started while none succeeded.
+egresskit_natinventory_gone_gateways_bucket{account="123456789012",region="us-east-1",le="0"} 0
+egresskit_natinventory_gone_gateways_bucket{account="123456789012",region="us-east-1",le="1"} 1
+egresskit_natinventory_gone_gateways_bucket{account="123456789012",region="us-east-1",le="2"} 1
+egresskit_natinventory_gone_gateways_bucket{account="123456789012",region="us-east-1",le="5"} 1
+egresskit_natinventory_gone_gateways_bucket{account="123456789012",region="us-east-1",le="10"} 1
+egresskit_natinventory_gone_gateways_bucket{account="123456789012",region="us-east-1",le="50"} 1
+egresskit_natinventory_gone_gateways_bucket{account="123456789012",region="us-east-1",le="100"} 1
+egresskit_natinventory_gone_gateways_bucket{account="123456789012",region="us-east-1",le="1000"} 1
+egresskit_natinventory_gone_gateways_bucket{account="123456789012",region="us-east-1",le="+Inf"} 1
+egresskit_natinventory_gone_gateways_sum{account="123456789012",region="us-east-1"} 1
+egresskit_natinventory_gone_gateways_count{account="123456789012",region="us-east-1"} 1
+# HELP egresskit_natinventory_listing_age_seconds Seconds since the latest successful listing of the NAT gateways of an account and region began; since the listing of the key started while none succeeded.
 # TYPE egresskit_natinventory_listing_age_seconds gauge
-egresskit_natinventory_listing_age_seconds{providerconfig="default",region="us-east-1"} 15
-egresskit_natinventory_listing_age_seconds{providerconfig="team/aws",region="eu-west-1"} 5
-# HELP egresskit_natinventory_listing_errors_total Failed listings of the NAT gateways of a provider config and region, by EC2 error code or NoResponse.
+egresskit_natinventory_listing_age_seconds{account="123456789012",region="us-east-1"} 15
+egresskit_natinventory_listing_age_seconds{account="210987654321",region="eu-west-1"} 5
+# HELP egresskit_natinventory_listing_errors_total Failed listings of the NAT gateways of an account and region, by EC2 error code or NoResponse.
 # TYPE egresskit_natinventory_listing_errors_total counter
-egresskit_natinventory_listing_errors_total{code="AuthFailure",providerconfig="default",region="us-east-1"} 1
-# HELP egresskit_natinventory_listings_total Listings of the NAT gateways of a provider config and region, failed or not.
+egresskit_natinventory_listing_errors_total{account="123456789012",code="AuthFailure",region="us-east-1"} 1
+# HELP egresskit_natinventory_listings_total Listings of the NAT gateways of an account and region, failed or not.
 # TYPE egresskit_natinventory_listings_total counter
-egresskit_natinventory_listings_total{providerconfig="default",region="us-east-1"} 3
+egresskit_natinventory_listings_total{account="123456789012",region="us-east-1"} 3
 `
 	if err := testutil.CollectAndCompare(i, strings.NewReader(want),
 		"egresskit_natinventory_gateways", "egresskit_natinventory_gone_gateways", "egresskit_natinventory_listing_age_seconds",

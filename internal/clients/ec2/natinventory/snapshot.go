@@ -32,7 +32,7 @@ type snapshot struct {
 
 // list lists the gateways of k, PageSize to a call.
 func list(ctx context.Context, api ec2client.API, k Key) (map[string]types.NatGateway, error) {
-	in := &ec2.DescribeNatGatewaysInput{Filter: k.filters(), MaxResults: aws.Int32(PageSize)}
+	in := &ec2.DescribeNatGatewaysInput{Filter: ownedFilters(), MaxResults: aws.Int32(PageSize)}
 	gws := map[string]types.NatGateway{}
 	pages := ec2.NewDescribeNatGatewaysPaginator(api, in)
 	for pages.HasMorePages() {
@@ -42,7 +42,7 @@ func list(ctx context.Context, api ec2client.API, k Key) (map[string]types.NatGa
 		}
 		for _, gw := range out.NatGateways {
 			id := aws.ToString(gw.NatGatewayId)
-			if id == "" || !k.matches(gw.Tags) {
+			if id == "" || !madeByProvider(gw.Tags) {
 				continue
 			}
 			gws[id] = gw

@@ -25,15 +25,8 @@ func TestList(t *testing.T) {
 	b := gw("nat-b", types.NatGatewayStateDeleted, owned("team", "egress-b"))
 	c := gw("nat-c", types.NatGatewayStateAvailable, owned("default", "egress-c"))
 	untagged := gw("nat-untagged", types.NatGatewayStateAvailable, map[string]string{"Name": "by hand"})
-	otherConfig := gw("nat-other", types.NatGatewayStateAvailable, merge(owned("default", "egress-o"), map[string]string{"crossplane-providerconfig": "other"}))
-	clusterFilters := []types.Filter{
-		{Name: aws.String("tag-key"), Values: []string{ec2client.TagUID}},
-		{Name: aws.String("tag:crossplane-providerconfig-kind"), Values: []string{"ClusterProviderConfig"}},
-		{Name: aws.String("tag:crossplane-providerconfig"), Values: []string{"default"}},
-	}
-	namespaced := Key{ConfigKind: "ProviderConfig", ConfigNamespace: "team", ConfigName: "default", Region: "us-east-1"}
-	teamTags := merge(owned("team", "egress-t"), map[string]string{"crossplane-providerconfig-kind": "ProviderConfig"})
-	team := gw("nat-t", types.NatGatewayStateAvailable, teamTags)
+	otherConfig := gw("nat-other", types.NatGatewayStateAvailable, merge(owned("team", "egress-o"), map[string]string{"crossplane-providerconfig-kind": "ProviderConfig", "crossplane-providerconfig": "other"}))
+	ownedFilter := []types.Filter{{Name: aws.String("tag-key"), Values: []string{ec2client.TagUID}}}
 
 	type want struct {
 		gws    map[string]types.NatGateway
@@ -48,12 +41,12 @@ func TestList(t *testing.T) {
 		want   want
 	}{
 		"OnePage": {
-			reason: "Up to 1000 gateways take one call, filtered by the ownership tags of the provider configuration.",
+			reason: "Up to 1000 gateways take one call, filtered by the ownership tag of the provider.",
 			key:    key,
 			pages:  [][]types.NatGateway{{a, b}},
 			want: want{
 				gws:    byID(a, b),
-				inputs: []*ec2.DescribeNatGatewaysInput{{Filter: clusterFilters, MaxResults: aws.Int32(1000)}},
+				inputs: []*ec2.DescribeNatGatewaysInput{{Filter: ownedFilter, MaxResults: aws.Int32(1000)}},
 			},
 		},
 		"Paginated": {
@@ -63,33 +56,28 @@ func TestList(t *testing.T) {
 			want: want{
 				gws: byID(a, b, c),
 				inputs: []*ec2.DescribeNatGatewaysInput{
-					{Filter: clusterFilters, MaxResults: aws.Int32(1000)},
-					{Filter: clusterFilters, MaxResults: aws.Int32(1000), NextToken: aws.String("page-1")},
-					{Filter: clusterFilters, MaxResults: aws.Int32(1000), NextToken: aws.String("page-2")},
+					{Filter: ownedFilter, MaxResults: aws.Int32(1000)},
+					{Filter: ownedFilter, MaxResults: aws.Int32(1000), NextToken: aws.String("page-1")},
+					{Filter: ownedFilter, MaxResults: aws.Int32(1000), NextToken: aws.String("page-2")},
 				},
 			},
 		},
-		"NamespacedConfig": {
-			reason: "A ProviderConfig serves only its namespace, so its listing filters on the namespace too.",
-			key:    namespaced,
-			pages:  [][]types.NatGateway{{team}},
+		"EveryConfigOfTheAccount": {
+			reason: "The key is an account, not a provider configuration: gateways made through any configuration that reaches it are listed, so two configurations share one listing.",
+			key:    key,
+			pages:  [][]types.NatGateway{{a, otherConfig}},
 			want: want{
-				gws: byID(team),
-				inputs: []*ec2.DescribeNatGatewaysInput{{Filter: []types.Filter{
-					{Name: aws.String("tag-key"), Values: []string{ec2client.TagUID}},
-					{Name: aws.String("tag:crossplane-providerconfig-kind"), Values: []string{"ProviderConfig"}},
-					{Name: aws.String("tag:crossplane-providerconfig"), Values: []string{"default"}},
-					{Name: aws.String("tag:crossplane-namespace"), Values: []string{"team"}},
-				}, MaxResults: aws.Int32(1000)}},
+				gws:    byID(a, otherConfig),
+				inputs: []*ec2.DescribeNatGatewaysInput{{Filter: ownedFilter, MaxResults: aws.Int32(1000)}},
 			},
 		},
 		"FiltersIgnored": {
-			reason: "An endpoint that ignores tag filters (moto does) still yields only the key's gateways: untagged ones and those of other configurations are left out.",
+			reason: "An endpoint that ignores tag filters (moto does) still yields only gateways the provider made: untagged ones are left out.",
 			key:    key,
-			pages:  [][]types.NatGateway{{a, untagged, otherConfig, team}},
+			pages:  [][]types.NatGateway{{a, untagged, otherConfig}},
 			want: want{
-				gws:    byID(a),
-				inputs: []*ec2.DescribeNatGatewaysInput{{Filter: clusterFilters, MaxResults: aws.Int32(1000)}},
+				gws:    byID(a, otherConfig),
+				inputs: []*ec2.DescribeNatGatewaysInput{{Filter: ownedFilter, MaxResults: aws.Int32(1000)}},
 			},
 		},
 		"Error": {
@@ -97,8 +85,8 @@ func TestList(t *testing.T) {
 			key:    key,
 			err:    errBoom,
 			want: want{
-				inputs: []*ec2.DescribeNatGatewaysInput{{Filter: clusterFilters, MaxResults: aws.Int32(1000)}},
-				err:    "cannot list the NAT gateways of ClusterProviderConfig default in us-east-1: boom",
+				inputs: []*ec2.DescribeNatGatewaysInput{{Filter: ownedFilter, MaxResults: aws.Int32(1000)}},
+				err:    "cannot list the NAT gateways of account 123456789012 in us-east-1: boom",
 			},
 		},
 	}
