@@ -107,6 +107,10 @@ BENCH_E2E_N ?= 100,1000
 bench-e2e: tools ## Benchmark the provider end to end at scale (BENCH_E2E_N NATGateways) and print the table.
 	$(GO) test -count=1 -timeout 90m -v -run '^TestBenchE2E$$' ./test/scale -args -n=$(BENCH_E2E_N) -create=20 -delete=10 -steady=2m
 
+.PHONY: bench-sts
+bench-sts: tools ## Count the STS calls of 100 NATGateways on a two-hop assume-role chain over five minutes.
+	$(GO) test -count=1 -timeout 30m -v -run '^TestSTSCallsPerHop$$' $(E2E_PKG) -args -sts-resources=100 -sts-run=5m
+
 .PHONY: reviewable
 reviewable: generate lint test ## Generate, lint and test: run before a pull request.
 

@@ -5,6 +5,7 @@ package e2e
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -446,21 +447,25 @@ func TestPodIdentity(t *testing.T) {
 	}
 }
 
-// stsRunResources and stsRun size TestSTSCallsPerHop: the figure it prints
-// is per session lifetime (one hour), whatever the run's length or the
-// number of resources (internal/clients/ec2's TestCredentialsShared counts
-// 100 resources in two regions). The suite's provider serves every
-// scenario, and a create waits for the account's CreateNatGateway budget
-// (half of EC2's bucket: a create every two seconds) in a reconcile worker,
-// so the resources are created at that pace and kept few.
-const (
-	stsRunResources = 25
-	stsRun          = time.Minute
-	stsCreatePace   = 2 * time.Second
+// -sts-resources and -sts-run size TestSTSCallsPerHop: the figure it
+// prints is per session lifetime (one hour), whatever the run's length or
+// the number of resources (internal/clients/ec2's TestCredentialsShared
+// counts 100 resources in two regions). make test runs 25 resources for a
+// minute; make bench-sts 100 for five minutes. The suite's provider serves
+// every scenario, and a create waits for the account's CreateNatGateway
+// budget (half of EC2's bucket: a create every two seconds) in a reconcile
+// worker, so the resources are created at that pace.
+var (
+	stsRunResources = flag.Int("sts-resources", 25, "NATGateways TestSTSCallsPerHop creates on its two-hop chain")
+	stsRun          = flag.Duration("sts-run", time.Minute, "how long TestSTSCallsPerHop runs before it counts the STS calls")
 )
 
+// stsCreatePace is how often TestSTSCallsPerHop creates, and deletes, a
+// NATGateway.
+const stsCreatePace = 2 * time.Second
+
 // TestSTSCallsPerHop counts the STS calls of a two-hop chain while
-// stsRunResources NATGateways on it are created and observed for stsRun.
+// -sts-resources NATGateways on it are created and observed for -sts-run.
 func TestSTSCallsPerHop(t *testing.T) {
 	t.Parallel()
 	deleteConfigsLater(t, "sts-count-chain")
@@ -475,8 +480,8 @@ func TestSTSCallsPerHop(t *testing.T) {
 	s.clusterConfig("sts-count-chain", nil, apisv1alpha1.AssumeRole{RoleARN: hop1}, apisv1alpha1.AssumeRole{RoleARN: hop2})
 	in := s.inAccount(accountHop2)
 	begin := time.Now()
-	gws := make([]*v1alpha1.NATGateway, 0, stsRunResources)
-	for i := range stsRunResources {
+	gws := make([]*v1alpha1.NATGateway, 0, *stsRunResources)
+	for i := range *stsRunResources {
 		gw := in.privateGateway()
 		gw.SetName(fmt.Sprintf("gw-%03d", i))
 		gw.Spec.ForProvider.PrivateIPAddress = nil
@@ -490,11 +495,11 @@ func TestSTSCallsPerHop(t *testing.T) {
 		s.waitReady(gw)
 	}
 	ready := time.Since(begin)
-	time.Sleep(max(0, stsRun-ready))
+	time.Sleep(max(0, *stsRun-ready))
 	calls := assumed(t, hop1, hop2)
 	t.Logf("STS over %s with %d NATGateways on a 2-hop chain (all Ready after %s): AssumeRole hop 1: %d, hop 2: %d; per resource: %.2f, %.2f",
-		time.Since(begin).Round(time.Second), stsRunResources, ready.Round(time.Second), calls["hop-1"], calls["hop-2"],
-		float64(calls["hop-1"])/stsRunResources, float64(calls["hop-2"])/stsRunResources)
+		time.Since(begin).Round(time.Second), *stsRunResources, ready.Round(time.Second), calls["hop-1"], calls["hop-2"],
+		float64(calls["hop-1"])/float64(*stsRunResources), float64(calls["hop-2"])/float64(*stsRunResources))
 	if calls["hop-1"] != 1 || calls["hop-2"] != 1 {
 		t.Errorf("AssumeRole calls %v, want 1 per hop per session lifetime", calls)
 	}
