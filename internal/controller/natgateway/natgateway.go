@@ -25,7 +25,6 @@ import (
 	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/natinventory"
-	"github.com/egresskit/provider-aws-egress/internal/controller/coalesce"
 	"github.com/egresskit/provider-aws-egress/internal/controller/follow"
 	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
@@ -119,14 +118,8 @@ func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies
 
 	// The connector is complete: the reconciler is built with it.
 	opts := append(lifecycleOptions(mgr.GetClient(), conn), managedopts.Standard(o, name, recorder)...)
-	r := newReconciler(mgr, opts...)
+	r := managed.NewReconciler(withUnchangedStatusSkipped(mgr), resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), opts...)
 	return b.Complete(urgentFirst{urgent: urgent, inner: r, limited: ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)})
-}
-
-// newReconciler returns the managed reconciler of NATGateways with opts,
-// whose reconciles coalesce their writes and skip unchanged statuses.
-func newReconciler(mgr ctrl.Manager, opts ...managed.ReconcilerOption) *coalesce.Reconciler {
-	return coalesce.NewReconciler(managed.NewReconciler(coalesce.WithManager(withUnchangedStatusSkipped(mgr)), resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), opts...))
 }
 
 // lifecycleOptions are the reconciler options that decide how a NATGateway
@@ -134,7 +127,7 @@ func newReconciler(mgr ctrl.Manager, opts ...managed.ReconcilerOption) *coalesce
 // references and conn as its connector; Setup adds the standard ones.
 func lifecycleOptions(c client.Client, conn *connector) []managed.ReconcilerOption {
 	return []managed.ReconcilerOption{
-		coalesce.WithTypedExternalConnector[*v1alpha1.NATGateway](conn),
+		managed.WithTypedExternalConnector[*v1alpha1.NATGateway](conn),
 		// The external name is the ID EC2 assigns, set by Create.
 		managed.WithInitializers(),
 		// Create is idempotent through its ClientToken, so a crash between
@@ -146,7 +139,9 @@ func lifecycleOptions(c client.Client, conn *connector) []managed.ReconcilerOpti
 		// would also hold back a gateway EC2 lists as deleted, is off.
 		managed.WithCreationGracePeriod(0),
 		managed.WithPollIntervalHook(poller{short: DefaultShortPollInterval, settled: DefaultSettledPollInterval, backoff: conn.backoff, now: conn.now, inventory: conn.inventory}.interval),
-		coalesce.WithFinalizer(c),
+		// The reconciler's full updates replace the status Observe found
+		// with the stored one (crossplane-runtime#791).
+		managed.WithFinalizer(statusKeepingFinalizer{Finalizer: resource.NewAPIFinalizer(c, managed.FinalizerName)}),
 		managed.WithCriticalAnnotationUpdater(newIDUpdater{CriticalAnnotationUpdater: managed.NewRetryingCriticalAnnotationUpdater(c), client: c}),
 	}
 }
