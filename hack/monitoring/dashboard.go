@@ -118,11 +118,11 @@ func newDashboard() *dashboard.DashboardBuilder {
 			query("histogram_quantile(0.95, sum by (le) (rate(egresskit_natgateway_healing_available_seconds_bucket[$__rate_interval])))", "available p95"),
 			query("histogram_quantile(0.5, sum by (le) (rate(egresskit_natgateway_healing_available_seconds_bucket[$__rate_interval])))", "available p50"),
 			query("histogram_quantile(0.95, sum by (le) (rate(egresskit_natgateway_healing_request_seconds_bucket[$__rate_interval])))", "requested p95"))).
-		WithPanel(series("Detection latency", "From the deletion EC2 reports (deleteTime) to the first observation of the gateway deleted (p95), and the age of the latest listing of each provider config and region, which bounds it.", "s", halfWidth,
+		WithPanel(series("Detection latency", "From the deletion EC2 reports (deleteTime) to the first observation of the gateway deleted (p95), and the age of the latest listing of each account and region, which bounds it.", "s", halfWidth,
 			query("histogram_quantile(0.95, sum by (le) (rate(egresskit_natgateway_healing_detection_seconds_bucket[$__rate_interval])))", "detected p95"),
 			query("max by (account, region) (egresskit_natinventory_listing_age_seconds)", "listing age {{account}} {{region}}"))).
 		WithRow(dashboard.NewRowBuilder("Gateways")).
-		WithPanel(series("Gateways by state", "NAT gateways of the latest listing of every provider config and region, by EC2 state. Deleted gateways stay listed for about an hour.", "short", halfWidth,
+		WithPanel(series("Gateways by state", "NAT gateways of the latest listing of every account and region, by EC2 state. Deleted gateways stay listed for about an hour.", "short", halfWidth,
 			query("sum by (state) (egresskit_natinventory_gateways)", "{{state}}")).
 			Stacking(common.NewStackingConfigBuilder().Mode(common.StackingModeNormal))).
 		WithPanel(series("NATGateways", "NATGateway managed resources, and those Ready and Synced.", "short", halfWidth,

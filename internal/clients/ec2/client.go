@@ -304,13 +304,13 @@ func (f *factory) loadConfig(ctx context.Context, region string, creds aws.Crede
 	return config.LoadDefaultConfig(ctx, opts...)
 }
 
-// withEndpoint scopes an account to c's endpoint: another endpoint is
+// budgetKey scopes the principal of s to its endpoint: another endpoint is
 // another EC2, with a budget of its own.
-func withEndpoint(account string, c *Config) string {
-	if c.Endpoint == "" {
-		return account
+func budgetKey(s Scope) string {
+	if s.Endpoint == "" {
+		return s.Principal()
 	}
-	return account + "@" + c.Endpoint
+	return s.Principal() + "@" + s.Endpoint
 }
 
 // build makes an EC2 client for c in region that signs with set.
@@ -320,11 +320,11 @@ func (f *factory) build(ctx context.Context, c *Config, region string, set *cred
 		return nil, errors.Wrapf(err, "cannot load the AWS SDK configuration of %s", c)
 	}
 	cfg.Credentials = set.provider
-	account := withEndpoint(set.budgetAccount(id), c)
 	scope := Scope{Region: region, Config: c.String(), Endpoint: c.Endpoint, Account: id.AccountID, Anonymous: c.Source == apisv1alpha1.CredentialsSourceNone}
 	if id.AccountID == "" {
 		scope.AccessKeyID = set.fallbackAccount
 	}
+	account := budgetKey(scope)
 	return Explaining(newSDKClient(ec2.NewFromConfig(cfg, func(o *ec2.Options) {
 		if c.Endpoint != "" {
 			// Only EC2 goes to the endpoint; STS keeps its own.

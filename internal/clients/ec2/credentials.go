@@ -96,14 +96,6 @@ func (s *credentialSet) resolve(ctx context.Context) (Identity, error) {
 	return *s.resolved, nil
 }
 
-// budgetAccount names whose EC2 request budget the clients spend.
-func (s *credentialSet) budgetAccount(id Identity) string {
-	if id.AccountID != "" {
-		return id.AccountID
-	}
-	return s.fallbackAccount
-}
-
 // invalidate drops every session so that the next request assumes the
 // chain again, unless the session that failed, signed with accessKey, was
 // renewed already by another request.

@@ -96,6 +96,16 @@ func (s Scope) String() string {
 	return strings.Join(parts, ", ")
 }
 
+// Principal names whose EC2 request budget and NAT gateway listing a client
+// of s shares: the account ID or, when it is unknown, the access key ID or
+// the credentials source.
+func (s Scope) Principal() string {
+	if s.Account != "" {
+		return s.Account
+	}
+	return s.AccessKeyID
+}
+
 // A RefusalError is an EC2 error told as one sentence: the operation, the EC2
 // code, the spec field it concerns and how to fix it. It unwraps to the
 // error it tells, so IsErrorCode still classifies it.

@@ -9,8 +9,9 @@
 // every provider configuration reaching that account shares: every interval
 // it lists the gateways carrying the provider's ownership tag, 1000 to a
 // DescribeNatGateways call, through the EC2 client of the latest managed
-// resource that asked, with the same budget and metrics as every other call. It lists a key only while some managed
-// resource asks for it, and stops after it has gone unasked for a while.
+// resource that asked, with the same budget and metrics as every other call.
+// It lists a key only while some managed resource asks for it, and stops
+// after it has gone unasked for a while.
 //
 // Get serves a gateway from a fresh snapshot; a gateway the snapshot lacks,
 // or one the provider changed since the snapshot was taken (Touch), is not

@@ -17,9 +17,9 @@ import (
 // the same account share one listing, as they share one EC2 API budget, and
 // two accounts never share one.
 type Key struct {
-	// Account is the AWS account ID the credentials act as or, when it could
-	// not be resolved, what else identifies them (the access key ID, or the
-	// credentials source), as it keys the EC2 API budget.
+	// Account is the principal of the client's scope (ec2client.Scope): the
+	// AWS account ID the credentials act as, or what else identifies them
+	// when it could not be resolved, as for the EC2 API budget.
 	Account string
 
 	// Endpoint is the EC2 endpoint; empty for AWS's own.
@@ -31,11 +31,7 @@ type Key struct {
 
 // KeyOf returns the key of the gateways a client of scope s lists.
 func KeyOf(s ec2client.Scope) Key {
-	account := s.Account
-	if account == "" {
-		account = s.AccessKeyID
-	}
-	return Key{Account: account, Endpoint: s.Endpoint, Region: s.Region}
+	return Key{Account: s.Principal(), Endpoint: s.Endpoint, Region: s.Region}
 }
 
 // ownedFilters select the gateways made for any managed resource, whatever
