@@ -25,6 +25,7 @@ import (
 	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/natinventory"
+	"github.com/egresskit/provider-aws-egress/internal/controller/coalesce"
 	"github.com/egresskit/provider-aws-egress/internal/controller/follow"
 	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
@@ -118,8 +119,14 @@ func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies
 
 	// The connector is complete: the reconciler is built with it.
 	opts := append(lifecycleOptions(mgr.GetClient(), conn), managedopts.Standard(o, name, recorder)...)
-	r := managed.NewReconciler(withUnchangedStatusSkipped(mgr), resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), opts...)
+	r := newReconciler(mgr, opts...)
 	return b.Complete(urgentFirst{urgent: urgent, inner: r, limited: ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)})
+}
+
+// newReconciler returns the managed reconciler of NATGateways with opts,
+// whose reconciles coalesce their writes and skip unchanged statuses.
+func newReconciler(mgr ctrl.Manager, opts ...managed.ReconcilerOption) *coalesce.Reconciler {
+	return coalesce.NewReconciler(managed.NewReconciler(coalesce.WithManager(withUnchangedStatusSkipped(mgr)), resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), opts...))
 }
 
 // lifecycleOptions are the reconciler options that decide how a NATGateway
@@ -127,7 +134,7 @@ func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies
 // references and conn as its connector; Setup adds the standard ones.
 func lifecycleOptions(c client.Client, conn *connector) []managed.ReconcilerOption {
 	return []managed.ReconcilerOption{
-		managed.WithTypedExternalConnector[*v1alpha1.NATGateway](conn),
+		coalesce.WithTypedExternalConnector[*v1alpha1.NATGateway](conn),
 		// The external name is the ID EC2 assigns, set by Create.
 		managed.WithInitializers(),
 		// Create is idempotent through its ClientToken, so a crash between
@@ -139,9 +146,7 @@ func lifecycleOptions(c client.Client, conn *connector) []managed.ReconcilerOpti
 		// would also hold back a gateway EC2 lists as deleted, is off.
 		managed.WithCreationGracePeriod(0),
 		managed.WithPollIntervalHook(poller{short: DefaultShortPollInterval, settled: DefaultSettledPollInterval, backoff: conn.backoff, now: conn.now, inventory: conn.inventory}.interval),
-		// The reconciler's full updates replace the status Observe found
-		// with the stored one (crossplane-runtime#791).
-		managed.WithFinalizer(statusKeepingFinalizer{Finalizer: resource.NewAPIFinalizer(c, managed.FinalizerName)}),
+		coalesce.WithFinalizer(c),
 		managed.WithCriticalAnnotationUpdater(newIDUpdater{CriticalAnnotationUpdater: managed.NewRetryingCriticalAnnotationUpdater(c), client: c}),
 	}
 }
