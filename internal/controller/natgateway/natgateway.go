@@ -108,13 +108,18 @@ func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies
 			return errors.Wrap(err, "cannot add the NAT gateway inventory to the manager")
 		}
 		conn.inventory = inv
+		conn.describer = natinventory.NewDescriber()
+		conn.tagger = newTagger(inv.Touch)
+		if err := mgr.Add(conn.tagger); err != nil {
+			return errors.Wrap(err, "cannot add the NAT gateway tagger to the manager")
+		}
 		if err := registerInventoryMetrics(inv); err != nil {
 			return err
 		}
 		// Gateways the inventory finds deleted, failed or gone are
 		// reconciled at once, whatever the poll interval, and ahead of
 		// routine work.
-		b = b.WatchesRawSource(inventorySource(inv, urgent))
+		b = b.WatchesRawSource(inventorySource(inv, urgent)).WatchesRawSource(taggerSource(conn.tagger))
 	}
 
 	// The connector is complete: the reconciler is built with it.
@@ -163,6 +168,14 @@ type connector struct {
 	// inventory serves observations from recent listings; nil to describe
 	// every gateway.
 	inventory inventory
+
+	// describer describes the gateways the inventory does not serve, in
+	// batches; nil to describe each alone.
+	describer describer
+
+	// tagger writes the ownership tags gateways lack in the background;
+	// nil to write them in the reconcile.
+	tagger *tagger
 }
 
 // Connect tracks the use of the NATGateway's provider configuration, then
@@ -182,6 +195,8 @@ func (c *connector) Connect(ctx context.Context, cr *v1alpha1.NATGateway) (manag
 		backoff:     c.backoff,
 		now:         c.now,
 		inventory:   c.inventory,
+		describer:   c.describer,
+		tagger:      c.tagger,
 	}, nil
 }
 
@@ -194,6 +209,8 @@ type external struct {
 	backoff     backoff
 	now         func() time.Time
 	inventory   inventory
+	describer   describer
+	tagger      *tagger
 
 	// found is set by Observe when it reports that the gateway named by the
 	// external name no longer exists; Create reads it to record the healing.
