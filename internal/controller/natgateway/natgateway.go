@@ -25,7 +25,6 @@ import (
 	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/natinventory"
-	"github.com/egresskit/provider-aws-egress/internal/controller/coalesce"
 	"github.com/egresskit/provider-aws-egress/internal/controller/follow"
 	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
@@ -108,30 +107,19 @@ func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies
 			return errors.Wrap(err, "cannot add the NAT gateway inventory to the manager")
 		}
 		conn.inventory = inv
-		conn.describer = natinventory.NewDescriber()
-		conn.tagger = newTagger(inv.Touch)
-		if err := mgr.Add(conn.tagger); err != nil {
-			return errors.Wrap(err, "cannot add the NAT gateway tagger to the manager")
-		}
 		if err := registerInventoryMetrics(inv); err != nil {
 			return err
 		}
 		// Gateways the inventory finds deleted, failed or gone are
 		// reconciled at once, whatever the poll interval, and ahead of
 		// routine work.
-		b = b.WatchesRawSource(inventorySource(inv, urgent)).WatchesRawSource(taggerSource(conn.tagger))
+		b = b.WatchesRawSource(inventorySource(inv, urgent))
 	}
 
 	// The connector is complete: the reconciler is built with it.
 	opts := append(lifecycleOptions(mgr.GetClient(), conn), managedopts.Standard(o, name, recorder)...)
-	r := newReconciler(mgr, opts...)
+	r := managed.NewReconciler(withUnchangedStatusSkipped(mgr), resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), opts...)
 	return b.Complete(urgentFirst{urgent: urgent, inner: r, limited: ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)})
-}
-
-// newReconciler returns the managed reconciler of NATGateways with opts,
-// whose reconciles coalesce their writes and skip unchanged statuses.
-func newReconciler(mgr ctrl.Manager, opts ...managed.ReconcilerOption) *coalesce.Reconciler {
-	return coalesce.NewReconciler(managed.NewReconciler(coalesce.WithManager(withUnchangedStatusSkipped(mgr)), resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), opts...))
 }
 
 // lifecycleOptions are the reconciler options that decide how a NATGateway
@@ -139,7 +127,7 @@ func newReconciler(mgr ctrl.Manager, opts ...managed.ReconcilerOption) *coalesce
 // references and conn as its connector; Setup adds the standard ones.
 func lifecycleOptions(c client.Client, conn *connector) []managed.ReconcilerOption {
 	return []managed.ReconcilerOption{
-		coalesce.WithTypedExternalConnector[*v1alpha1.NATGateway](conn),
+		managed.WithTypedExternalConnector[*v1alpha1.NATGateway](conn),
 		// The external name is the ID EC2 assigns, set by Create.
 		managed.WithInitializers(),
 		// Create is idempotent through its ClientToken, so a crash between
@@ -151,7 +139,9 @@ func lifecycleOptions(c client.Client, conn *connector) []managed.ReconcilerOpti
 		// would also hold back a gateway EC2 lists as deleted, is off.
 		managed.WithCreationGracePeriod(0),
 		managed.WithPollIntervalHook(poller{short: DefaultShortPollInterval, settled: DefaultSettledPollInterval, backoff: conn.backoff, now: conn.now, inventory: conn.inventory}.interval),
-		coalesce.WithFinalizer(c),
+		// The reconciler's full updates replace the status Observe found
+		// with the stored one (crossplane-runtime#791).
+		managed.WithFinalizer(statusKeepingFinalizer{Finalizer: resource.NewAPIFinalizer(c, managed.FinalizerName)}),
 		managed.WithCriticalAnnotationUpdater(newIDUpdater{CriticalAnnotationUpdater: managed.NewRetryingCriticalAnnotationUpdater(c), client: c}),
 	}
 }
@@ -168,14 +158,6 @@ type connector struct {
 	// inventory serves observations from recent listings; nil to describe
 	// every gateway.
 	inventory inventory
-
-	// describer describes the gateways the inventory does not serve, in
-	// batches; nil to describe each alone.
-	describer describer
-
-	// tagger writes the ownership tags gateways lack in the background;
-	// nil to write them in the reconcile.
-	tagger *tagger
 }
 
 // Connect tracks the use of the NATGateway's provider configuration, then
@@ -195,8 +177,6 @@ func (c *connector) Connect(ctx context.Context, cr *v1alpha1.NATGateway) (manag
 		backoff:     c.backoff,
 		now:         c.now,
 		inventory:   c.inventory,
-		describer:   c.describer,
-		tagger:      c.tagger,
 	}, nil
 }
 
@@ -209,8 +189,6 @@ type external struct {
 	backoff     backoff
 	now         func() time.Time
 	inventory   inventory
-	describer   describer
-	tagger      *tagger
 
 	// found is set by Observe when it reports that the gateway named by the
 	// external name no longer exists; Create reads it to record the healing.
