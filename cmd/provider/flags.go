@@ -71,8 +71,9 @@ func newApp(f *flags) *kingpin.Application {
 		Default("5s").DurationVar(&f.NATInventoryInterval)
 	app.Flag("poll-state-metric", "How often the managed resource state metrics are recorded.").
 		Default("5s").DurationVar(&f.PollStateMetricInterval)
-	app.Flag("max-reconcile-rate", "The most reconciles per second, across all controllers; it also sets the concurrent reconciles of each controller and the API server request rate (5x) and burst (10x).").
-		Default("10").IntVar(&f.MaxReconcileRate)
+	app.Flag("max-reconcile-rate", "The most reconciles per second, across all controllers; it also sets the concurrent reconciles of each controller and the API server request rate (5x) and burst (10x). "+
+		"EC2 calls have a budget of their own (--ec2-api-budget).").
+		Default("20").IntVar(&f.MaxReconcileRate)
 	app.Flag("enable-management-policies", "Enable support for management policies (e.g. observe-only).").
 		Default("true").Envar("ENABLE_MANAGEMENT_POLICIES").BoolVar(&f.EnableManagementPolicies)
 	app.Flag("enable-changelogs", "Send change logs of every external create, update and delete to the socket of --changelogs-socket-path.").

@@ -16,7 +16,7 @@ func defaults() flags {
 		SyncInterval:             time.Hour,
 		PollInterval:             time.Minute,
 		PollStateMetricInterval:  5 * time.Second,
-		MaxReconcileRate:         10,
+		MaxReconcileRate:         20,
 		EnableManagementPolicies: true,
 		ChangeLogsSocketPath:     "/var/run/changelogs/changelogs.sock",
 		MetricsBindAddress:       ":8080",

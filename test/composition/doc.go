@@ -15,5 +15,8 @@
 // Ready with one gateway per zone in three zones, fails a zone's routes over
 // to another zone's gateway while the zone's own gateway, deleted out of band,
 // is recreated, recovers, and leaves nothing in EC2 once deleted. The
-// failover scenario prints the egress outage it measured.
+// failover scenario prints the egress outage it measured. Creation and
+// failover print the updates of the XR and of each managed resource by field
+// and the burst of Crossplane's watch circuit breaker they need, and the
+// circuit must stay closed throughout.
 package composition

@@ -109,6 +109,10 @@ type run struct {
 	net *network
 	// xr is the composite resource: obj, or the claim's XR.
 	xr *unstructured.Unstructured
+	// writes records the changes of the XR and its managed resources since
+	// applied, when obj was created.
+	writes  *writeLog
+	applied time.Time
 }
 
 // apply seeds the network for the scenario's example, replaces the
@@ -142,6 +146,12 @@ func (env *environment) apply(t *testing.T, sc scenario) *run {
 	if !sc.claim {
 		r.xr = r.obj
 	}
+	xrs := xegresses
+	if sc.claim {
+		xrs = xclusteregresses
+	}
+	r.writes = env.watchWrites(t, r.ns, xrs, sc.claim)
+	r.applied = time.Now()
 	if err := env.client.Create(ctx, r.obj.DeepCopy()); err != nil {
 		t.Fatalf("cannot create %s %s/%s: %v", r.obj.GetKind(), r.ns, r.obj.GetName(), err)
 	}
@@ -213,7 +223,9 @@ func (r *run) waitReady(t *testing.T) {
 		t.Fatalf("%s %s/%s: %v", r.obj.GetKind(), r.ns, r.obj.GetName(), err)
 	}
 	t.Logf("%s %s/%s Ready in %s", r.obj.GetKind(), r.ns, r.obj.GetName(), time.Since(begin).Round(100*time.Millisecond))
-
+	if err := r.reportWrites(t, "created", r.applied).unresponsive(); err != nil {
+		t.Error(err)
+	}
 	if err := responsive(r.xr); err != nil {
 		t.Error(err)
 	}

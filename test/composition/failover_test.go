@@ -98,6 +98,9 @@ func (r *run) failOver(t *testing.T) {
 	_, gws := r.steadyEC2(t, "EC2 is not steady before the deletion")
 	f := &failover{zone: r.sc.failZone, old: gws[r.sc.failZone].ID}
 	r.waitPastCreationGrace(t, f.zone)
+	if err := r.writesSince(r.applied, "since it was applied").unresponsive(); err != nil {
+		t.Error(err)
+	}
 
 	begin := time.Now()
 	if _, err := r.env.ec2.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(f.old)}); err != nil {
@@ -130,6 +133,9 @@ func (r *run) failOver(t *testing.T) {
 	}
 	t.Logf("zone %s after the deletion of its gateway %s:\n%s", f.zone, f.old, strings.Join(f.timeline, "\n"))
 
+	if err := r.reportWrites(t, "failed over", begin).unresponsive(); err != nil {
+		t.Error(err)
+	}
 	r.checkFailover(t, f)
 	via := fmt.Sprintf("%s of zone %s", f.peer, f.peerZone)
 	if f.failedOver == 0 {

@@ -326,6 +326,7 @@ func (f *factory) build(ctx context.Context, c *Config, region string, set *cred
 	}
 	account := budgetKey(scope)
 	return Explaining(newSDKClient(ec2.NewFromConfig(cfg, func(o *ec2.Options) {
+		o.Retryer = retry.NewStandard(ec2Retries)
 		if c.Endpoint != "" {
 			// Only EC2 goes to the endpoint; STS keeps its own.
 			o.BaseEndpoint = aws.String(c.Endpoint)

@@ -61,7 +61,7 @@ func TestMetrics(t *testing.T) {
 			reason:    "A request that gets no answer counts as NoResponse, each attempt.",
 			operation: "DescribeNatGateways",
 			down:      true,
-			want:      want{counts: map[[2]string]float64{{"DescribeNatGateways", "NoResponse"}: 3}, err: true},
+			want:      want{counts: map[[2]string]float64{{"DescribeNatGateways", "NoResponse"}: maxAttempts}, err: true},
 		},
 	}
 	for name, tc := range cases {

@@ -48,7 +48,7 @@ var _ API = &sdkClient{}
 // non-idempotent calls limited to unapplied errors.
 func newSDKClient(c *ec2.Client) *sdkClient {
 	return &sdkClient{
-		once: retry.NewStandard(withoutRetryQuota, func(o *retry.StandardOptions) {
+		once: retry.NewStandard(ec2Retries, func(o *retry.StandardOptions) {
 			o.Retryables = unapplied()
 		}),
 		createNatGateway:                 c.CreateNatGateway,

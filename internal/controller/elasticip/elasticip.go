@@ -28,6 +28,7 @@ import (
 	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	crcontroller "sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -42,6 +43,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/controller/coalesce"
 	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
 
@@ -96,8 +98,8 @@ func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies
 			handler.EnqueueRequestsFromMapFunc(addressesOf),
 			builder.WithPredicates(natGatewayGone()))
 
-	opts := append(lifecycleOptions(conn), managedopts.Standard(o, name, recorder)...)
-	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.ElasticIPGroupVersionKind), opts...)
+	opts := append(lifecycleOptions(mgr.GetClient(), conn), managedopts.Standard(o, name, recorder)...)
+	r := newReconciler(mgr, opts...)
 	return b.Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
 }
 
@@ -109,12 +111,19 @@ func controllerOptions(o controller.Options) crcontroller.Options {
 	return co
 }
 
+// newReconciler returns the managed reconciler of ElasticIPs with opts,
+// whose reconciles coalesce their writes.
+func newReconciler(mgr ctrl.Manager, opts ...managed.ReconcilerOption) *coalesce.Reconciler {
+	return coalesce.NewReconciler(managed.NewReconciler(coalesce.WithManager(mgr), resource.ManagedKind(v1alpha1.ElasticIPGroupVersionKind), opts...))
+}
+
 // lifecycleOptions are the reconciler options that decide how an ElasticIP
-// is created, named and observed again, with conn as its connector; Setup
-// adds the standard ones.
-func lifecycleOptions(conn *connector) []managed.ReconcilerOption {
+// is created, named and observed again, with c to write it and conn as its
+// connector; Setup adds the standard ones.
+func lifecycleOptions(c client.Client, conn *connector) []managed.ReconcilerOption {
 	return []managed.ReconcilerOption{
-		managed.WithTypedExternalConnector[*v1alpha1.ElasticIP](conn),
+		coalesce.WithTypedExternalConnector[*v1alpha1.ElasticIP](conn),
+		coalesce.WithFinalizer(c),
 		// EC2 assigns the allocation ID, so the external name stays empty
 		// until Create sets it. Create is idempotent through the ownership
 		// tag, which makes a lost external name safe to recover from.

@@ -16,6 +16,7 @@ import (
 	"context"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -25,6 +26,8 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/egresskit/provider-aws-egress/internal/controller/coalesce"
 )
 
 var _ managed.ReferenceResolver = &ReferenceResolver{}
@@ -35,15 +38,29 @@ type resolver interface {
 }
 
 // A ReferenceResolver resolves the references of a managed resource on every
-// reconcile and patches the resource only when a resolved value changed.
+// reconcile and patches the resource only when a resolved value changed,
+// unless the reconcile writes it later (see coalesce.Defer).
 type ReferenceResolver struct {
 	client client.Client
+	now    func() time.Time
 }
 
 // NewReferenceResolver returns a ReferenceResolver that reads referenced
 // resources and writes resolved values with c.
 func NewReferenceResolver(c client.Client) *ReferenceResolver {
-	return &ReferenceResolver{client: c}
+	return &ReferenceResolver{client: c, now: time.Now}
+}
+
+// unresolvedGrace is how long after its creation a managed resource that was
+// never reconciled may wait, without saying so, for what it references: a
+// composite's resources are created together, in any order, and what one
+// references gets its ID moments later.
+const unresolvedGrace = 30 * time.Second
+
+// composedMomentsAgo reports whether mg was created less than
+// unresolvedGrace before now and has no Synced condition yet.
+func composedMomentsAgo(mg resource.Managed, now time.Time) bool {
+	return mg.GetCondition(xpv2.TypeSynced).Reason == "" && now.Sub(mg.GetCreationTimestamp().Time) < unresolvedGrace
 }
 
 // ResolveReferences of mg, if it has any.
@@ -58,9 +75,12 @@ func (r *ReferenceResolver) ResolveReferences(ctx context.Context, mg resource.M
 	}
 	ClearReferencedValues(mg)
 	if err := rr.ResolveReferences(ctx, r.client); err != nil {
+		if composedMomentsAgo(mg, r.now()) {
+			coalesce.Unresolved(ctx)
+		}
 		return errors.Wrap(err, "cannot resolve references")
 	}
-	if cmp.Equal(existing, mg, cmpopts.EquateEmpty()) {
+	if cmp.Equal(existing, mg, cmpopts.EquateEmpty()) || coalesce.Defer(ctx) {
 		return nil
 	}
 	return errors.Wrap(r.client.Patch(ctx, mg, client.MergeFrom(existing)), "cannot update managed resource with resolved references")

@@ -6,20 +6,24 @@ package follow
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	rfake "github.com/crossplane/crossplane-runtime/v2/pkg/resource/fake"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/test"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/controller/coalesce"
 )
 
 var errBoom = errors.New("boom")
@@ -152,5 +156,86 @@ func TestClearReferencedValues(t *testing.T) {
 	want.Spec.ForProvider.SubnetID = ptr.To("subnet-00000001")
 	if diff := cmp.Diff(want, n); diff != "" {
 		t.Errorf("ClearReferencedValues(...): -want, +got:\n%s", diff)
+	}
+}
+
+func TestResolveReferencesOfNewResource(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	cases := map[string]struct {
+		reason  string
+		mg      *v1alpha1.Route
+		written bool
+	}{
+		"ComposedMomentsAgo": {
+			reason: "A Route created moments ago and never reconciled waits for its NATGateway without writing an error.",
+			mg:     route(withNATRef("gw", nil), createdAt(now.Add(-time.Second))),
+		},
+		"WaitedLongEnough": {
+			reason:  "A Route created long ago reports that its reference does not resolve.",
+			mg:      route(withNATRef("gw", nil), createdAt(now.Add(-time.Hour))),
+			written: true,
+		},
+		"ReconciledBefore": {
+			reason:  "A Route that was reconciled before reports that its reference does not resolve.",
+			mg:      route(withNATRef("gw", nil), createdAt(now.Add(-time.Second)), func(r *v1alpha1.Route) { r.SetConditions(xpv2.ReconcileSuccess()) }),
+			written: true,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			written := false
+			c := &test.MockClient{
+				MockGet: test.NewMockGetFn(errBoom),
+				MockStatusUpdate: func(context.Context, client.Object, ...client.SubResourceUpdateOption) error {
+					written = true
+					return nil
+				},
+			}
+			rr := &ReferenceResolver{client: c, now: func() time.Time { return now }}
+			status := coalesce.WithManager(&rfake.Manager{Client: c}).GetClient().Status()
+			// The managed reconciler writes a reconcile error when the
+			// references do not resolve.
+			r := coalesce.NewReconciler(reconcile.Func(func(ctx context.Context, _ reconcile.Request) (reconcile.Result, error) {
+				if err := rr.ResolveReferences(ctx, tc.mg); err == nil {
+					t.Fatal("ResolveReferences(...): want an error")
+				}
+				tc.mg.SetConditions(xpv2.ReconcileError(errBoom))
+				return reconcile.Result{}, status.Update(ctx, tc.mg)
+			}))
+			if _, err := r.Reconcile(context.Background(), reconcile.Request{}); err != nil {
+				t.Fatalf("Reconcile(...): %v", err)
+			}
+			if written != tc.written {
+				t.Errorf("\n%s\nstatus written: %t, want %t", tc.reason, written, tc.written)
+			}
+		})
+	}
+}
+
+func createdAt(at time.Time) func(*v1alpha1.Route) {
+	return func(r *v1alpha1.Route) { r.SetCreationTimestamp(metav1.NewTime(at)) }
+}
+
+func TestResolveReferencesDeferred(t *testing.T) {
+	mg := route(withNAT("nat-00000000000000001"), withNATRef("gw", nil))
+	patched := false
+	c := &test.MockClient{
+		MockGet: getNAT("nat-00000000000000002"),
+		MockPatch: func(context.Context, client.Object, client.Patch, ...client.PatchOption) error {
+			patched = true
+			return nil
+		},
+	}
+	r := coalesce.NewReconciler(reconcile.Func(func(ctx context.Context, _ reconcile.Request) (reconcile.Result, error) {
+		return reconcile.Result{}, NewReferenceResolver(c).ResolveReferences(ctx, mg)
+	}))
+	if _, err := r.Reconcile(context.Background(), reconcile.Request{}); err != nil {
+		t.Fatalf("Reconcile(...): %v", err)
+	}
+	if diff := cmp.Diff(route(withNAT("nat-00000000000000002"), withNATRef("gw", nil)), mg, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("ResolveReferences(...): -want, +got:\n%s", diff)
+	}
+	if patched {
+		t.Error("ResolveReferences(...): in a coalescing reconcile the resolved value is left to the reconcile's own update, but it was patched")
 	}
 }

@@ -58,14 +58,28 @@ func (e *external) inventoryKey(region string) natinventory.Key {
 	return natinventory.KeyOf(ec2client.ScopeOf(e.client, region))
 }
 
+// A describer describes gateways, in batches with those other reconciles
+// ask for at the same time. *natinventory.Describer is one.
+type describer interface {
+	// Describe returns gateway id of the account and region k, or nil when
+	// EC2 does not know it.
+	Describe(ctx context.Context, k natinventory.Key, api ec2client.API, id string) (*types.NatGateway, error)
+}
+
+var _ describer = &natinventory.Describer{}
+
 // gateway returns gateway id of cr, or nil when EC2 does not know it. It is
 // served from the inventory when a fresh snapshot holds it in a settled
 // state; otherwise, and always to confirm that a gateway is gone, it is
-// described.
+// described, in a batch when there is a describer.
 func (e *external) gateway(ctx context.Context, cr *v1alpha1.NATGateway, id string) (*types.NatGateway, error) {
 	if e.inventory != nil {
-		if gw, ok := e.inventory.Get(e.inventoryKey(cr.Spec.ForProvider.Region), e.client, id); ok && settled(gw) {
+		k := e.inventoryKey(cr.Spec.ForProvider.Region)
+		if gw, ok := e.inventory.Get(k, e.client, id); ok && settled(gw) {
 			return &gw, nil
+		}
+		if e.describer != nil {
+			return e.describer.Describe(ctx, k, e.client, id)
 		}
 	}
 	return ec2client.DescribeNATGateway(ctx, e.client, id)

@@ -25,6 +25,7 @@ import (
 	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/clients/ec2/natinventory"
+	"github.com/egresskit/provider-aws-egress/internal/controller/coalesce"
 	"github.com/egresskit/provider-aws-egress/internal/controller/follow"
 	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
@@ -107,19 +108,30 @@ func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies
 			return errors.Wrap(err, "cannot add the NAT gateway inventory to the manager")
 		}
 		conn.inventory = inv
+		conn.describer = natinventory.NewDescriber()
+		conn.tagger = newTagger(inv.Touch)
+		if err := mgr.Add(conn.tagger); err != nil {
+			return errors.Wrap(err, "cannot add the NAT gateway tagger to the manager")
+		}
 		if err := registerInventoryMetrics(inv); err != nil {
 			return err
 		}
 		// Gateways the inventory finds deleted, failed or gone are
 		// reconciled at once, whatever the poll interval, and ahead of
 		// routine work.
-		b = b.WatchesRawSource(inventorySource(inv, urgent))
+		b = b.WatchesRawSource(inventorySource(inv, urgent)).WatchesRawSource(taggerSource(conn.tagger))
 	}
 
 	// The connector is complete: the reconciler is built with it.
 	opts := append(lifecycleOptions(mgr.GetClient(), conn), managedopts.Standard(o, name, recorder)...)
-	r := managed.NewReconciler(withUnchangedStatusSkipped(mgr), resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), opts...)
+	r := newReconciler(mgr, opts...)
 	return b.Complete(urgentFirst{urgent: urgent, inner: r, limited: ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter)})
+}
+
+// newReconciler returns the managed reconciler of NATGateways with opts,
+// whose reconciles coalesce their writes and skip unchanged statuses.
+func newReconciler(mgr ctrl.Manager, opts ...managed.ReconcilerOption) *coalesce.Reconciler {
+	return coalesce.NewReconciler(managed.NewReconciler(coalesce.WithManager(withUnchangedStatusSkipped(mgr)), resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), opts...))
 }
 
 // lifecycleOptions are the reconciler options that decide how a NATGateway
@@ -127,7 +139,7 @@ func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies
 // references and conn as its connector; Setup adds the standard ones.
 func lifecycleOptions(c client.Client, conn *connector) []managed.ReconcilerOption {
 	return []managed.ReconcilerOption{
-		managed.WithTypedExternalConnector[*v1alpha1.NATGateway](conn),
+		coalesce.WithTypedExternalConnector[*v1alpha1.NATGateway](conn),
 		// The external name is the ID EC2 assigns, set by Create.
 		managed.WithInitializers(),
 		// Create is idempotent through its ClientToken, so a crash between
@@ -139,9 +151,7 @@ func lifecycleOptions(c client.Client, conn *connector) []managed.ReconcilerOpti
 		// would also hold back a gateway EC2 lists as deleted, is off.
 		managed.WithCreationGracePeriod(0),
 		managed.WithPollIntervalHook(poller{short: DefaultShortPollInterval, settled: DefaultSettledPollInterval, backoff: conn.backoff, now: conn.now, inventory: conn.inventory}.interval),
-		// The reconciler's full updates replace the status Observe found
-		// with the stored one (crossplane-runtime#791).
-		managed.WithFinalizer(statusKeepingFinalizer{Finalizer: resource.NewAPIFinalizer(c, managed.FinalizerName)}),
+		coalesce.WithFinalizer(c),
 		managed.WithCriticalAnnotationUpdater(newIDUpdater{CriticalAnnotationUpdater: managed.NewRetryingCriticalAnnotationUpdater(c), client: c}),
 	}
 }
@@ -158,6 +168,14 @@ type connector struct {
 	// inventory serves observations from recent listings; nil to describe
 	// every gateway.
 	inventory inventory
+
+	// describer describes the gateways the inventory does not serve, in
+	// batches; nil to describe each alone.
+	describer describer
+
+	// tagger writes the ownership tags gateways lack in the background;
+	// nil to write them in the reconcile.
+	tagger *tagger
 }
 
 // Connect tracks the use of the NATGateway's provider configuration, then
@@ -177,6 +195,8 @@ func (c *connector) Connect(ctx context.Context, cr *v1alpha1.NATGateway) (manag
 		backoff:     c.backoff,
 		now:         c.now,
 		inventory:   c.inventory,
+		describer:   c.describer,
+		tagger:      c.tagger,
 	}, nil
 }
 
@@ -189,6 +209,8 @@ type external struct {
 	backoff     backoff
 	now         func() time.Time
 	inventory   inventory
+	describer   describer
+	tagger      *tagger
 
 	// found is set by Observe when it reports that the gateway named by the
 	// external name no longer exists; Create reads it to record the healing.

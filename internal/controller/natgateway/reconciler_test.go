@@ -68,11 +68,18 @@ func (k *kube) client() *test.MockClient {
 // against api, and returns what it wrote and the events it emitted.
 func reconcileOnce(t *testing.T, cr *v1alpha1.NATGateway, api ec2client.API, features *feature.Flags, now time.Time) (*kube, *recorder) {
 	t.Helper()
+	k := &kube{cr: cr}
+	return k, reconcileInto(t, k, api, features, now)
+}
+
+// reconcileInto is reconcileOnce of k's NATGateway, recording the writes in
+// k as they are made.
+func reconcileInto(t *testing.T, k *kube, api ec2client.API, features *feature.Flags, now time.Time) *recorder {
+	t.Helper()
 	s := runtime.NewScheme()
 	if err := apis.AddToScheme(s); err != nil {
 		t.Fatalf("apis.AddToScheme(...): %v", err)
 	}
-	k := &kube{cr: cr}
 	kc := k.client()
 	rec := &recorder{}
 	conn := &connector{
@@ -84,11 +91,11 @@ func reconcileOnce(t *testing.T, cr *v1alpha1.NATGateway, api ec2client.API, fea
 		now:         func() time.Time { return now },
 	}
 	o := controller.Options{Logger: logging.NewNopLogger(), PollInterval: time.Minute, Features: features}
-	r := managed.NewReconciler(&rfake.Manager{Client: kc, Scheme: s}, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), append(lifecycleOptions(kc, conn), managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), rec)...)...)
+	r := newReconciler(&rfake.Manager{Client: kc, Scheme: s}, append(lifecycleOptions(kc, conn), managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), rec)...)...)
 	if _, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: "default", Name: "egress-a"}}); err != nil {
 		t.Fatalf("r.Reconcile(...): %v", err)
 	}
-	return k, rec
+	return rec
 }
 
 func withFinalizer() func(*v1alpha1.NATGateway) {
@@ -161,6 +168,38 @@ func TestReconcileHealsDeletedGateway(t *testing.T) {
 				t.Errorf("\n%s\nwant one %s and one %s event, got %v", tc.reason, reasonGatewayDeleted, reasonRecreated, rec.events)
 			}
 		})
+	}
+}
+
+// TestReconcileCreatesWithOneWrite checks that the first reconcile of a new
+// NATGateway writes it once before CreateNatGateway, with the finalizer and
+// the external-create-pending annotation together, once after, with the new
+// external name, and leaves the status to the reconcile that follows.
+func TestReconcileCreatesWithOneWrite(t *testing.T) {
+	k := &kube{cr: natGateway()}
+	written := -1
+	api := &fake.EC2{
+		MockDescribeNatGateways: func(context.Context, *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error) {
+			return &ec2.DescribeNatGatewaysOutput{}, nil
+		},
+		MockCreateNatGateway: func(context.Context, *ec2.CreateNatGatewayInput) (*ec2.CreateNatGatewayOutput, error) {
+			written = len(k.updates)
+			return &ec2.CreateNatGatewayOutput{NatGateway: &types.NatGateway{NatGatewayId: aws.String(newNatID), State: types.NatGatewayStatePending}}, nil
+		},
+	}
+	reconcileInto(t, k, api, &feature.Flags{}, t0)
+
+	if written != 1 {
+		t.Fatalf("want one update before CreateNatGateway, got %d", written)
+	}
+	if first := k.updates[0]; !meta.FinalizerExists(first, managed.FinalizerName) || meta.GetExternalCreatePending(first).IsZero() {
+		t.Errorf("the update before CreateNatGateway must hold the finalizer and external-create-pending; finalizers %v, annotations %v", first.GetFinalizers(), first.GetAnnotations())
+	}
+	if len(k.updates) != 2 || meta.GetExternalName(k.updates[1]) != newNatID {
+		t.Errorf("want one update after CreateNatGateway, with external name %s; got %d updates", newNatID, len(k.updates))
+	}
+	if len(k.status) != 0 {
+		t.Errorf("the status written right after Create says only that the gateway is being created; want it left to the next reconcile, got %d status updates", len(k.status))
 	}
 }
 

@@ -37,6 +37,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis"
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/controller/coalesce"
 	"github.com/egresskit/provider-aws-egress/internal/controller/healing"
 	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
@@ -89,7 +90,7 @@ type simEnv struct {
 	store *store
 	rec   *recorder
 	conn  *connector
-	r     *managed.Reconciler
+	r     *coalesce.Reconciler
 
 	subnet string
 	allocs []string
@@ -147,7 +148,7 @@ func newSimEnv(t *testing.T, d ec2sim.Durations) *simEnv {
 	f := &feature.Flags{}
 	f.Enable(feature.EnableBetaManagementPolicies)
 	o := controller.Options{Logger: logging.NewNopLogger(), PollInterval: time.Minute, Features: f}
-	env.r = managed.NewReconciler(&rfake.Manager{Client: kc, Scheme: s}, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), append(lifecycleOptions(kc, env.conn), managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), env.rec)...)...)
+	env.r = newReconciler(&rfake.Manager{Client: kc, Scheme: s}, append(lifecycleOptions(kc, env.conn), managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), env.rec)...)...)
 	return env
 }
 

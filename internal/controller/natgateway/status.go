@@ -15,32 +15,18 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/controller/coalesce"
 )
 
 // The managed reconciler writes a NATGateway's metadata with full updates,
 // and each of them replaces the status in memory with the stored one
 // (crossplane-runtime#791). The helpers here keep what Observe found across
-// those updates, write the status only when it changed, and keep the stored
-// status from describing another gateway than the one the external name
-// names.
-
-// statusKeepingFinalizer adds and removes the managed reconciler's
-// finalizer, keeping the status Observe found: otherwise the first reconcile
-// of a NATGateway writes no observation and it turns Ready only a poll
-// later.
-type statusKeepingFinalizer struct {
-	resource.Finalizer
-}
-
-// AddFinalizer adds the finalizer and restores the status the update
-// replaced.
-func (f statusKeepingFinalizer) AddFinalizer(ctx context.Context, obj resource.Object) error {
-	return keepStatus(obj, func() error { return f.Finalizer.AddFinalizer(ctx, obj) })
-}
+// those updates (coalesce.Finalizer does for the finalizer's), write the
+// status only when it changed, and keep the stored status from describing
+// another gateway than the one the external name names.
 
 // newIDUpdater writes the critical annotations after Create, among them the
 // new gateway's external name. It first writes a status that says nothing
@@ -67,7 +53,7 @@ func (u newIDUpdater) UpdateCriticalAnnotations(ctx context.Context, o client.Ob
 		_ = u.client.Status().Update(ctx, cr)
 		meta.AddAnnotations(cr, a)
 	}
-	return keepStatus(o, func() error { return u.CriticalAnnotationUpdater.UpdateCriticalAnnotations(ctx, o) })
+	return coalesce.KeepStatus(o, func() error { return u.CriticalAnnotationUpdater.UpdateCriticalAnnotations(ctx, o) })
 }
 
 // describesOther reports whether the status of cr describes a gateway other
@@ -75,19 +61,6 @@ func (u newIDUpdater) UpdateCriticalAnnotations(ctx context.Context, o client.Ob
 func describesOther(cr *v1alpha1.NATGateway) bool {
 	id := aws.ToString(cr.Status.AtProvider.NATGatewayID)
 	return id != "" && id != meta.GetExternalName(cr)
-}
-
-// keepStatus calls update, which replaces the status of o with the stored
-// one, and restores the status o had before.
-func keepStatus(o client.Object, update func() error) error {
-	cr, ok := o.(*v1alpha1.NATGateway)
-	if !ok {
-		return update()
-	}
-	st := cr.Status.DeepCopy()
-	err := update()
-	st.DeepCopyInto(&cr.Status)
-	return err
 }
 
 // reconcilerManager is the manager as the managed reconciler sees it: its

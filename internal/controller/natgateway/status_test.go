@@ -98,8 +98,7 @@ func reconcileStored(t *testing.T, a *apiServer, api ec2client.API, now time.Tim
 		now:         func() time.Time { return now },
 	}
 	o := controller.Options{Logger: logging.NewNopLogger(), PollInterval: time.Minute, Features: &feature.Flags{}}
-	mgr := withUnchangedStatusSkipped(&rfake.Manager{Client: kc, Scheme: s})
-	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.NATGatewayGroupVersionKind), append(lifecycleOptions(kc, conn), managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), rec)...)...)
+	r := newReconciler(&rfake.Manager{Client: kc, Scheme: s}, append(lifecycleOptions(kc, conn), managedopts.Standard(o, managed.ControllerName(v1alpha1.NATGatewayGroupKind), rec)...)...)
 	if _, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: "default", Name: "egress-a"}}); err != nil {
 		t.Fatalf("r.Reconcile(...): %v", err)
 	}

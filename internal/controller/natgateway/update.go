@@ -42,7 +42,7 @@ func (e *external) Update(ctx context.Context, cr *v1alpha1.NATGateway) (managed
 	if d.replace {
 		return managed.ExternalUpdate{}, e.replace(ctx, cr, d)
 	}
-	if err := e.updateTags(ctx, id, d); err != nil {
+	if err := e.updateTags(ctx, cr, id, d); err != nil {
 		return managed.ExternalUpdate{}, err
 	}
 	addrs, err := e.updateAddresses(ctx, id, d)
@@ -80,9 +80,11 @@ func allows(cr *v1alpha1.NATGateway, action xpv2.ManagementAction) bool {
 	return len(p) == 0 || slices.Contains(p, xpv2.ManagementActionAll) || slices.Contains(p, action)
 }
 
-// updateTags creates and deletes tags of gateway id as d says.
-func (e *external) updateTags(ctx context.Context, id string, d drift) error {
-	if len(d.createTags) > 0 {
+// updateTags creates and deletes tags of gateway id as d says. Ownership tags
+// alone, as an imported gateway lacks, are left to the tagger when there is
+// one.
+func (e *external) updateTags(ctx context.Context, cr *v1alpha1.NATGateway, id string, d drift) error {
+	if len(d.createTags) > 0 && !e.tagLater(cr, id, d.createTags) {
 		if _, err := e.client.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: ec2client.Tags(d.createTags)}); err != nil {
 			return errors.Wrapf(err, "cannot tag NAT gateway %s", id)
 		}
@@ -97,6 +99,23 @@ func (e *external) updateTags(ctx context.Context, id string, d drift) error {
 		}
 	}
 	return nil
+}
+
+// tagLater hands the tags to create for gateway id of cr to the tagger, if
+// they are all ownership tags and there is a tagger, and reports whether it
+// did. After the tagger failed to tag it, the reconcile tags it itself, to
+// show the error.
+func (e *external) tagLater(cr *v1alpha1.NATGateway, id string, create map[string]string) bool {
+	if e.tagger == nil {
+		return false
+	}
+	owned := ec2client.OwnershipTags(cr)
+	for k, v := range create {
+		if ov, ok := owned[k]; !ok || ov != v {
+			return false
+		}
+	}
+	return e.tagger.submit(e.inventoryKey(cr.Spec.ForProvider.Region), e.client, cr, id, create)
 }
 
 // updateAddresses requests the one address change of d, if any, and returns

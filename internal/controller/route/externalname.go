@@ -16,6 +16,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
+	"github.com/egresskit/provider-aws-egress/internal/controller/coalesce"
 )
 
 // separator joins the route table ID and the destination in the external
@@ -30,7 +31,8 @@ type externalNameInitializer struct {
 	client client.Client
 }
 
-// Initialize sets and writes the external name of mg if it is empty.
+// Initialize sets the external name of mg if it is empty, and writes it
+// unless the reconcile writes it later.
 func (i *externalNameInitializer) Initialize(ctx context.Context, mg resource.Managed) error {
 	if meta.GetExternalName(mg) != "" {
 		return nil
@@ -44,6 +46,9 @@ func (i *externalNameInitializer) Initialize(ctx context.Context, mg resource.Ma
 		return errors.Wrap(err, "cannot derive the external name")
 	}
 	meta.SetExternalName(cr, name)
+	if coalesce.Defer(ctx) {
+		return nil
+	}
 	return errors.Wrap(i.client.Update(ctx, cr), "cannot write the external name")
 }
 

@@ -65,10 +65,15 @@ func (e *external) Observe(ctx context.Context, cr *v1alpha1.Route) (managed.Ext
 			return managed.ExternalObservation{}, err
 		}
 		if !own.mine {
-			return notOwned(cr, own, r != nil)
+			o, err := notOwned(cr, own, r != nil)
+			if err == nil && !o.ResourceExists {
+				e.claimForCreate(cr)
+			}
+			return o, err
 		}
 	}
 	if r == nil {
+		e.claimForCreate(cr)
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
 	cr.Status.AtProvider = generateObservation(p.RouteTableID, *r)

@@ -151,11 +151,29 @@ func describeDestination(cr *v1alpha1.Route) string {
 	return d
 }
 
+// claimForCreate claims, in memory, the route Observe found missing for a
+// Route that is not being deleted and may create it, unless the Route
+// claimed it already. The managed reconciler writes the claim with the
+// external-create-pending annotation, before Create.
+func (e *external) claimForCreate(cr *v1alpha1.Route) {
+	if meta.WasDeleted(cr) || !allows(cr, xpv2.ManagementActionCreate) {
+		return
+	}
+	if _, ok := cr.GetAnnotations()[v1alpha1.AnnotationKeyRouteClaimed]; ok {
+		return
+	}
+	meta.AddAnnotations(cr, map[string]string{v1alpha1.AnnotationKeyRouteClaimed: e.now().UTC().Format(time.RFC3339Nano)})
+	e.claimed = true
+}
+
 // claim records, before any CreateRoute, that cr owns its route: the claim
 // survives a crash or a lost answer after EC2 made the route, so the next
 // reconcile knows the route as cr's own. It reports whether the claim is
-// new.
+// new: made now, or by Observe in this reconcile (claimForCreate).
 func (e *external) claim(ctx context.Context, cr *v1alpha1.Route, now time.Time) (bool, error) {
+	if e.claimed {
+		return true, nil
+	}
 	if _, ok := cr.GetAnnotations()[v1alpha1.AnnotationKeyRouteClaimed]; ok {
 		return false, nil
 	}

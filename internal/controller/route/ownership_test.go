@@ -118,10 +118,10 @@ func TestObserveOwnership(t *testing.T) {
 			want:   want{o: managed.ExternalObservation{ResourceExists: false}, cr: route(withoutClaim(), withDeletionTimestamp())},
 		},
 		"AdoptAnnotation": {
-			reason: "A Route annotated to adopt an existing route no Route owns reports it missing, so that Create claims it.",
+			reason: "A Route annotated to adopt an existing route no Route owns reports it missing and claims it, for the reconciler to write the claim before Create.",
 			ec2:    &fake.EC2{MockDescribeRouteTables: describeTables(t, active)},
 			cr:     route(withoutClaim(), withAdopt()),
-			want:   want{o: managed.ExternalObservation{ResourceExists: false}, cr: route(withoutClaim(), withAdopt())},
+			want:   want{o: managed.ExternalObservation{ResourceExists: false}, cr: route(withClaim(t0), withAdopt())},
 		},
 		"AdoptAnnotationOwnedElsewhere": {
 			reason: "The adopt annotation takes over no route another Route owns.",
@@ -160,10 +160,19 @@ func TestObserveOwnership(t *testing.T) {
 			},
 		},
 		"MissingUnclaimed": {
-			reason: "A missing route that no Route claims does not exist, so Create claims and creates it.",
+			reason: "A missing route that no Route claims does not exist, and Observe claims it, for the reconciler to write the claim before Create creates it.",
 			ec2:    &fake.EC2{MockDescribeRouteTables: describeTables(t, table())},
 			cr:     route(withoutClaim()),
-			want:   want{o: managed.ExternalObservation{ResourceExists: false}, cr: route(withoutClaim())},
+			want:   want{o: managed.ExternalObservation{ResourceExists: false}, cr: route(withClaim(t0))},
+		},
+		"MissingWithoutCreate": {
+			reason: "A Route whose management policies leave out Create claims no missing route.",
+			ec2:    &fake.EC2{MockDescribeRouteTables: describeTables(t, table())},
+			cr:     route(withoutClaim(), withPolicies(xpv2.ManagementActionObserve, xpv2.ManagementActionUpdate, xpv2.ManagementActionDelete)),
+			want: want{
+				o:  managed.ExternalObservation{ResourceExists: false},
+				cr: route(withoutClaim(), withPolicies(xpv2.ManagementActionObserve, xpv2.ManagementActionUpdate, xpv2.ManagementActionDelete)),
+			},
 		},
 		"ListError": {
 			reason: "An error reading the Routes of the route is returned.",

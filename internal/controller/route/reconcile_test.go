@@ -5,6 +5,7 @@ package route
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -54,11 +55,18 @@ type writes struct {
 // holds.
 func reconcileOnce(t *testing.T, stored *v1alpha1.Route, gw *v1alpha1.NATGateway, api *fake.EC2, others ...v1alpha1.Route) *writes {
 	t.Helper()
+	w := &writes{}
+	reconcileInto(t, w, stored, gw, api, others...)
+	return w
+}
+
+// reconcileInto is reconcileOnce, recording the writes in w.
+func reconcileInto(t *testing.T, w *writes, stored *v1alpha1.Route, gw *v1alpha1.NATGateway, api *fake.EC2, others ...v1alpha1.Route) {
+	t.Helper()
 	s := runtime.NewScheme()
 	if err := v1alpha1.SchemeBuilder.AddToScheme(s); err != nil {
 		t.Fatal(err)
 	}
-	w := &writes{}
 	kube := &test.MockClient{
 		MockGet: test.NewMockGetFn(nil, func(obj client.Object) error {
 			switch o := obj.(type) {
@@ -92,11 +100,10 @@ func reconcileOnce(t *testing.T, stored *v1alpha1.Route, gw *v1alpha1.NATGateway
 		clients: &controllertest.ClientFactory{API: api},
 		kube:    kube,
 	}
-	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.RouteGroupVersionKind), append(lifecycleOptions(kube, c), managed.WithManagementPolicies())...)
+	r := newReconciler(mgr, append(lifecycleOptions(kube, c), managed.WithManagementPolicies())...)
 	if _, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: client.ObjectKeyFromObject(stored)}); err != nil {
 		t.Fatalf("Reconcile(...): %v", err)
 	}
-	return w
 }
 
 func TestReconcileFollowsReplacedGateway(t *testing.T) {
@@ -115,32 +122,60 @@ func TestReconcileFollowsReplacedGateway(t *testing.T) {
 	if diff := cmp.Diff(want, replaced, sdkOpts); diff != "" {
 		t.Errorf("Reconcile(...): the blackhole route must point at the replacement gateway in the same reconcile: -want ReplaceRoute input, +got:\n%s", diff)
 	}
-	if len(w.patches) != 1 || aws.ToString(w.patches[0].Spec.ForProvider.NATGatewayID) != natNew {
-		t.Errorf("Reconcile(...): natGatewayId must be patched to the replacement %s, patches: %d", natNew, len(w.patches))
+	if len(w.updates) != 1 || len(w.patches) != 0 || aws.ToString(w.updates[0].Spec.ForProvider.NATGatewayID) != natNew {
+		t.Errorf("Reconcile(...): natGatewayId must be written once, set to the replacement %s; updates: %d, patches: %d", natNew, len(w.updates), len(w.patches))
 	}
 	if w.status == nil || w.status.GetCondition(xpv2.TypeSynced).Reason != xpv2.ReasonReconcileSuccess {
 		t.Errorf("Reconcile(...): want Synced ReconcileSuccess, got status %+v", w.status)
 	}
 }
 
+// TestReconcileInitializeThenCreate checks that a new Route is written once
+// before CreateRoute, with its finalizer, external name, resolved
+// natGatewayId, claim and external-create-pending annotation together, and
+// once after, with external-create-succeeded: the status is left to the
+// reconcile that follows.
 func TestReconcileInitializeThenCreate(t *testing.T) {
-	stored := route(withPolicies(xpv2.ManagementActionAll), withFinalizer())
+	stored := route(withoutClaim(), withPolicies(xpv2.ManagementActionAll))
 	var created *ec2.CreateRouteInput
+	var before *writes
+	w := &writes{}
 	api := &fake.EC2{
 		MockDescribeRouteTables: describeTables(t, table()),
 		MockCreateRoute: func(_ context.Context, in *ec2.CreateRouteInput) (*ec2.CreateRouteOutput, error) {
 			created = in
+			before = &writes{updates: slices.Clone(w.updates), patches: slices.Clone(w.patches)}
 			return &ec2.CreateRouteOutput{Return: aws.Bool(true)}, nil
 		},
 	}
-	w := reconcileOnce(t, stored, natGateway(), api)
+	reconcileInto(t, w, stored, natGateway(), api)
 
-	if len(w.updates) == 0 || meta.GetExternalName(w.updates[0]) != extName {
-		t.Fatalf("Reconcile(...): the first write must set the external name %q; writes: %d", extName, len(w.updates))
-	}
 	want := &ec2.CreateRouteInput{RouteTableId: aws.String(tableID), DestinationCidrBlock: aws.String(dest), NatGatewayId: aws.String(natNew)}
 	if diff := cmp.Diff(want, created, sdkOpts); diff != "" {
-		t.Errorf("Reconcile(...): -want CreateRoute input, +got:\n%s", diff)
+		t.Fatalf("Reconcile(...): -want CreateRoute input, +got:\n%s", diff)
+	}
+	if len(before.updates) != 1 || len(before.patches) != 0 {
+		t.Fatalf("Reconcile(...): want one update before CreateRoute, got %d updates and %d patches", len(before.updates), len(before.patches))
+	}
+	first := before.updates[0]
+	_, claimed := first.GetAnnotations()[v1alpha1.AnnotationKeyRouteClaimed]
+	switch {
+	case !meta.FinalizerExists(first, finalizer):
+		t.Error("Reconcile(...): the write before CreateRoute has no finalizer")
+	case meta.GetExternalName(first) != extName:
+		t.Errorf("Reconcile(...): the write before CreateRoute has external name %q, want %q", meta.GetExternalName(first), extName)
+	case aws.ToString(first.Spec.ForProvider.NATGatewayID) != natNew:
+		t.Errorf("Reconcile(...): the write before CreateRoute has natGatewayId %q, want %q", aws.ToString(first.Spec.ForProvider.NATGatewayID), natNew)
+	case !claimed:
+		t.Error("Reconcile(...): the write before CreateRoute has no claim")
+	case meta.GetExternalCreatePending(first).IsZero():
+		t.Error("Reconcile(...): the write before CreateRoute has no external-create-pending annotation")
+	}
+	if len(w.updates) != 2 || len(w.patches) != 0 || meta.GetExternalCreateSucceeded(w.updates[1]).IsZero() {
+		t.Errorf("Reconcile(...): want one more update, with external-create-succeeded, after CreateRoute; got %d updates and %d patches", len(w.updates), len(w.patches))
+	}
+	if w.status != nil {
+		t.Errorf("Reconcile(...): the status written right after CreateRoute says only that the route is being created; want it left to the next reconcile, got %+v", w.status.Status.Conditions)
 	}
 }
 

@@ -58,6 +58,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	apisv1alpha1 "github.com/egresskit/provider-aws-egress/apis/v1alpha1"
 	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
+	"github.com/egresskit/provider-aws-egress/internal/controller/coalesce"
 	"github.com/egresskit/provider-aws-egress/internal/controller/follow"
 	"github.com/egresskit/provider-aws-egress/internal/controller/managedopts"
 )
@@ -106,8 +107,14 @@ func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies
 			builder.WithPredicates(natGatewayChanged()))
 
 	opts := append(lifecycleOptions(mgr.GetClient(), conn), managedopts.Standard(o, name, recorder)...)
-	r := managed.NewReconciler(mgr, resource.ManagedKind(v1alpha1.RouteGroupVersionKind), opts...)
+	r := newReconciler(mgr, opts...)
 	return b.Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
+}
+
+// newReconciler returns the managed reconciler of Routes with opts, whose
+// reconciles coalesce their writes.
+func newReconciler(mgr ctrl.Manager, opts ...managed.ReconcilerOption) *coalesce.Reconciler {
+	return coalesce.NewReconciler(managed.NewReconciler(coalesce.WithManager(mgr), resource.ManagedKind(v1alpha1.RouteGroupVersionKind), opts...))
 }
 
 // lifecycleOptions are the reconciler options that decide how a Route is
@@ -115,7 +122,8 @@ func Setup(mgr ctrl.Manager, o controller.Options, deps managedopts.Dependencies
 // conn as its connector; Setup adds the standard ones.
 func lifecycleOptions(c client.Client, conn *connector) []managed.ReconcilerOption {
 	return []managed.ReconcilerOption{
-		managed.WithTypedExternalConnector[*v1alpha1.Route](conn),
+		coalesce.WithTypedExternalConnector[*v1alpha1.Route](conn),
+		coalesce.WithFinalizer(c),
 		// The external name, <routeTableId>_<destination>, follows from the
 		// spec, so a crash between Create and the write of the external name
 		// is safe: the next Observe finds the route by the same name.
@@ -159,6 +167,8 @@ type external struct {
 	kube client.Client
 	// now is the time.
 	now func() time.Time
+	// claimed tells that Observe claimed the route in memory for Create.
+	claimed bool
 }
 
 // Disconnect does nothing: the EC2 client holds no connection to release.
