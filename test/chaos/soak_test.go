@@ -57,6 +57,10 @@ const (
 	oneRetry = 15 * time.Second
 	// soakSample is how often the resources are read.
 	soakSample = 2 * time.Second
+	// soakPoll is the provider's --poll: a route deleted outside
+	// Crossplane is noticed at its Route's next poll, so a breakage made
+	// just before the soak ends may still be healing when the faults stop.
+	soakPoll = 30 * time.Second
 )
 
 // soakDurations are AWS's: gateways pending and deleting for minutes, and
@@ -123,7 +127,7 @@ func TestSoak(t *testing.T) {
 		ns:          "soak",
 		durations:   soakDurations,
 		sim:         []string{fmt.Sprintf("--speed=%d", soakSpeed), "--throttle-wall-clock", "--wall-clock-timestamps", "--seed=30"},
-		provider:    []string{"--ec2-api-budget=1", "--poll=30s"},
+		provider:    []string{"--ec2-api-budget=1", "--poll=" + soakPoll.String()},
 		routeTables: 1,
 		quiet:       true,
 	})
@@ -161,7 +165,9 @@ func TestSoak(t *testing.T) {
 	if err != nil {
 		t.Fatalf("after the soak: %v", err)
 	}
-	e.sampleOnce(ctx, log, begin) // once more, to see the last breakages healed
+	if err := e.waitHealed(ctx, log, begin, 2*soakPoll+time.Minute); err != nil {
+		t.Errorf("after the soak: %v", err)
+	}
 	calls, err := e.sim.Admin.Calls(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -307,6 +313,26 @@ func (e *env) sampleOnce(ctx context.Context, log *soakLog, begin time.Time) int
 	}
 	e.observe(all, routes, log, begin)
 	return countNotReady(all)
+}
+
+// waitHealed reads the resources until every breakage healed or timeout
+// passes: a Route stays Ready until its next poll finds its route gone.
+func (e *env) waitHealed(ctx context.Context, log *soakLog, begin time.Time, timeout time.Duration) error {
+	return poll(ctx, timeout, func(ctx context.Context) error {
+		e.sampleOnce(ctx, log, begin)
+		log.mu.Lock()
+		defer log.mu.Unlock()
+		n := 0
+		for _, b := range log.breakages {
+			if b.healed == 0 {
+				n++
+			}
+		}
+		if n > 0 {
+			return errors.Errorf("%d breakages not healed yet", n)
+		}
+		return nil
+	})
 }
 
 func ready(mr resource.Managed) bool {
