@@ -25,6 +25,7 @@ import (
 	"github.com/egresskit/provider-aws-egress/apis/ec2/v1alpha1"
 	"github.com/egresskit/provider-aws-egress/cluster/local"
 	"github.com/egresskit/provider-aws-egress/cluster/stack"
+	ec2client "github.com/egresskit/provider-aws-egress/internal/clients/ec2"
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
 )
 
@@ -53,8 +54,14 @@ type run struct {
 	cl     client.Client
 	ec2    *ec2.Client
 	subnet string
-	tl     *timeline
-	res    result
+	// account holds the run's gateways in ec2sim.
+	account string
+	// imported are the IDs of the imported gateways, and importBegin when
+	// their NATGateways were applied.
+	imported    []string
+	importBegin time.Time
+	tl          *timeline
+	res         result
 }
 
 // runBench starts a stack for c, measures, and stops the stack.
@@ -93,6 +100,7 @@ func runBench(t *testing.T, bin stack.Binaries, c config) result {
 		t.Fatal(err)
 	}
 	r.ec2 = s.EC2Client(creds)
+	r.account = creds.AccessKeyID
 	net, err := stack.SeedNetwork(ctx, r.ec2, namespace, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +111,7 @@ func runBench(t *testing.T, bin stack.Binaries, c config) result {
 	mon := startMonitor(t, s.Provider.Process().Pid())
 	r.imports()
 	r.creates()
+	r.waitTagged()
 	r.heals()
 	r.steadyState(mon)
 	if pprof != "" {
@@ -159,6 +168,7 @@ func (r *run) imports() {
 		meta.SetExternalName(gw, ids[i])
 		return r.cl.Create(ctx, gw)
 	})
+	r.imported, r.importBegin = ids, begin
 	r.res.applyImport = time.Since(begin)
 	r.res.readyImport = r.waitReady("import-", n, begin)
 	r.t.Logf("%d imported NATGateways applied in %s, Ready after %s", n, r.res.applyImport.Round(time.Millisecond), r.res.readyImport.Round(time.Millisecond))
@@ -213,6 +223,45 @@ func (r *run) waitReady(prefix string, n int, begin time.Time) time.Duration {
 			r.t.Fatalf("%d of %d NATGateways %s* Ready after %s", ready, n, prefix, readyTimeout)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// waitTagged waits until EC2 shows every imported gateway with its
+// ownership tag, which the provider writes in the background at the pace of
+// the CreateTags budget once the NATGateways are Ready, and records how long
+// after the import that was. Until then an imported gateway is not in the
+// inventory's listing, which lists only gateways with ownership tags, so
+// gateways are deleted out of band only after it.
+func (r *run) waitTagged() {
+	ctx := r.t.Context()
+	deadline := time.Now().Add(readyTimeout)
+	for {
+		st, err := r.stk.EC2Sim.Admin.State(ctx, r.account, stack.DefaultRegion)
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		tagged := map[string]bool{}
+		for _, rs := range st.Regions {
+			for _, gw := range rs.NatGateways {
+				_, ok := gw.Tags[ec2client.TagUID]
+				tagged[gw.ID] = ok
+			}
+		}
+		left := 0
+		for _, id := range r.imported {
+			if !tagged[id] {
+				left++
+			}
+		}
+		if left == 0 {
+			r.res.taggedImport = time.Since(r.importBegin)
+			r.t.Logf("%d imported gateways tagged %s after their NATGateways were applied", len(r.imported), r.res.taggedImport.Round(time.Second))
+			return
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("%d of %d imported gateways without ownership tags after %s", left, len(r.imported), readyTimeout)
+		}
+		time.Sleep(time.Second)
 	}
 }
 

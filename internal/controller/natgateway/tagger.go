@@ -29,10 +29,13 @@ const tagTimeout = time.Minute
 // does, in the background: one CreateTags call at a time per account and
 // region, at the pace of the EC2 API budget, which refills CreateTags more
 // slowly than the reconciles of an import observe gateways. A NATGateway so
-// is Ready once its gateway is observed, not once its tags are written. Once
-// a gateway is tagged, or tagging it failed, its NATGateway is reconciled;
-// after a failure, the reconcile that asks again tags the gateway itself, so
-// that the error shows in its conditions. Like the inventory, it runs only on the leader.
+// is Ready once its gateway is observed, not once its tags are written. A
+// tagged gateway joins the inventory's listing, which lists only gateways
+// with ownership tags, and the next listing reconciles its NATGateway from
+// the snapshot, with no call of its own. Once tagging a gateway failed, its
+// NATGateway is reconciled at once, and that reconcile tags the gateway
+// itself, so that the error shows in its conditions. Like the inventory, it
+// runs only on the leader.
 type tagger struct {
 	events chan event.TypedGenericEvent[ktypes.NamespacedName]
 	touch  func(k natinventory.Key, id string)
@@ -126,11 +129,12 @@ func (t *tagger) work(ctx context.Context, k natinventory.Key, q *tagQueue) {
 		_, err := j.api.CreateTags(cctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: ec2client.Tags(j.tags)})
 		cancel()
 		t.touch(k, id)
-		if err != nil {
-			t.mu.Lock()
-			t.failed[id] = true
-			t.mu.Unlock()
+		if err == nil {
+			continue
 		}
+		t.mu.Lock()
+		t.failed[id] = true
+		t.mu.Unlock()
 		select {
 		case t.events <- event.TypedGenericEvent[ktypes.NamespacedName]{Object: j.owner}:
 		case <-ctx.Done():
@@ -156,7 +160,7 @@ func (t *tagger) next(k natinventory.Key, q *tagQueue) (string, tagJob, bool) {
 }
 
 // taggerSource is a source of reconcile requests for the NATGateways whose
-// gateways the tagger tagged, or failed to.
+// gateways the tagger failed to tag.
 func taggerSource(t *tagger) source.TypedSource[reconcile.Request] {
 	return source.TypedChannel(t.events, handler.TypedFuncs[ktypes.NamespacedName, reconcile.Request]{
 		GenericFunc: func(_ context.Context, e event.TypedGenericEvent[ktypes.NamespacedName], q workqueue.TypedRateLimitingInterface[reconcile.Request]) {

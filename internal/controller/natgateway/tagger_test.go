@@ -58,23 +58,22 @@ func TestTagger(t *testing.T) {
 		want   want
 	}{
 		"Tagged": {
-			reason: "Each gateway is tagged in the order submitted, once however often it is submitted while it waits, and its NATGateway reconciled; one submitted again after that is queued again.",
+			reason: "Each gateway is tagged in the order submitted, once however often it is submitted while it waits, with no reconcile of its NATGateway (the next listing brings it); one submitted again after that is queued again.",
 			ids:    []string{"nat-1", "nat-2", "nat-2"},
 			want: want{
 				calls:    []string{"nat-1 " + ec2client.TagUID + "=uid", "nat-2 " + ec2client.TagUID + "=uid"},
 				touched:  []string{"nat-1", "nat-2"},
-				owners:   []string{"default/egress-a", "default/egress-a"},
 				resubmit: []bool{true, true},
 			},
 		},
 		"Failed": {
-			reason: "After a failed attempt the next submit of the gateway is refused, so the reconcile tags it itself and shows the error.",
+			reason: "A failed attempt reconciles the NATGateway at once, and the next submit of the gateway is refused, so the reconcile tags it itself and shows the error.",
 			fail:   map[string]bool{"nat-2": true},
 			ids:    []string{"nat-1", "nat-2", "nat-2"},
 			want: want{
 				calls:    []string{"nat-1 " + ec2client.TagUID + "=uid", "nat-2 " + ec2client.TagUID + "=uid"},
 				touched:  []string{"nat-1", "nat-2"},
-				owners:   []string{"default/egress-a", "default/egress-a"},
+				owners:   []string{"default/egress-a"},
 				resubmit: []bool{true, false},
 			},
 		},
@@ -82,8 +81,8 @@ func TestTagger(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			log := &tagLog{fail: tc.fail, gate: make(chan struct{})}
-			var touched []string
-			tg := newTagger(func(_ natinventory.Key, id string) { touched = append(touched, id) })
+			touches := make(chan string, 2*len(tc.ids))
+			tg := newTagger(func(_ natinventory.Key, id string) { touches <- id })
 			cr := natGateway()
 			k := natinventory.Key{Account: "123456789012", Region: "us-east-1"}
 			tags := map[string]string{ec2client.TagUID: "uid"}
@@ -105,9 +104,15 @@ func TestTagger(t *testing.T) {
 				}
 			}
 			close(log.gate)
-			var owners []string
+			// Each call touches its gateway; a failed one then sends an
+			// event, which the tagger waits to hand over.
+			var touched, owners []string
 			for range tc.want.calls {
-				owners = append(owners, (<-tg.events).Object.String())
+				id := <-touches
+				touched = append(touched, id)
+				if tc.fail[id] {
+					owners = append(owners, (<-tg.events).Object.String())
+				}
 			}
 			var resubmit []bool
 			for _, id := range []string{"nat-1", "nat-2"} {
@@ -116,7 +121,7 @@ func TestTagger(t *testing.T) {
 			// Let the tagger tag what was queued again, then stop it.
 			for _, ok := range resubmit {
 				if ok {
-					<-tg.events
+					<-touches
 				}
 			}
 			cancel()
@@ -124,7 +129,7 @@ func TestTagger(t *testing.T) {
 				t.Errorf("Start: %v", err)
 			}
 
-			got := want{calls: log.calls[:len(tc.want.calls)], touched: touched[:len(tc.want.touched)], owners: owners, resubmit: resubmit}
+			got := want{calls: log.calls[:len(tc.want.calls)], touched: touched, owners: owners, resubmit: resubmit}
 			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(want{})); diff != "" {
 				t.Errorf("\n%s\n-want, +got:\n%s", tc.reason, diff)
 			}

@@ -52,8 +52,9 @@ func list(ctx context.Context, api ec2client.API, k Key) (map[string]types.NatGa
 }
 
 // A Change is a gateway that a snapshot shows deleting, deleted or failed
-// where the previous snapshot did not, one that vanished from the listing,
-// or one whose state, addresses or tags changed between two listings.
+// where the previous snapshot did not, one new to the listing, as a gateway
+// is once it carries ownership tags, one that vanished from the listing, or
+// one whose state, addresses or tags changed between two listings.
 type Change struct {
 	// Owner is the managed resource the gateway was made for.
 	Owner Owner
@@ -77,9 +78,9 @@ func alarming(s types.NatGatewayState) bool {
 }
 
 // changes compares two listings and returns, sorted by ID, the gateways of
-// next that became alarming, including new ones already alarming, those
-// listed in both that drifted, and those of prev that vanished. Gateways
-// that name no owner are left out.
+// next that are new, unless pending (the provider follows the gateways it
+// creates), or became alarming, those listed in both that drifted, and
+// those of prev that vanished. Gateways that name no owner are left out.
 func changes(prev, next map[string]types.NatGateway) []Change {
 	var cs []Change
 	add := func(gw types.NatGateway, s types.NatGatewayState) {
@@ -89,7 +90,7 @@ func changes(prev, next map[string]types.NatGateway) []Change {
 	}
 	for id, gw := range next {
 		old, seen := prev[id]
-		if alarming(gw.State) && (!seen || old.State != gw.State) || seen && drifted(old, gw) {
+		if !seen && gw.State != types.NatGatewayStatePending || seen && (alarming(gw.State) && old.State != gw.State || drifted(old, gw)) {
 			add(gw, gw.State)
 		}
 	}

@@ -169,8 +169,14 @@ func TestChanges(t *testing.T) {
 			next:   byID(gw("nat-a", types.NatGatewayStateFailed, tags)),
 			want:   []Change{{Owner: owner, ID: "nat-a", State: types.NatGatewayStateFailed}},
 		},
+		"NewAndAvailable": {
+			reason: "A gateway first listed available, as an imported gateway is once tagged, is a change, so its NATGateway sees its tags.",
+			prev:   byID(),
+			next:   byID(gw("nat-a", types.NatGatewayStateAvailable, tags)),
+			want:   []Change{{Owner: owner, ID: "nat-a", State: types.NatGatewayStateAvailable}},
+		},
 		"NewAndPending": {
-			reason: "A new pending gateway is no change.",
+			reason: "A new pending gateway is no change: the provider follows the gateways it creates.",
 			prev:   byID(),
 			next:   byID(gw("nat-a", types.NatGatewayStatePending, tags)),
 		},
