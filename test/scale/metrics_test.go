@@ -95,6 +95,9 @@ type sample struct {
 	writes     map[string]float64
 	cpu        time.Duration
 	rss        int64
+	// rssFile is the part of rss that maps files, mostly the binary's
+	// pages, which the kernel can drop and read again.
+	rssFile    int64
 	goroutines float64
 	heap       float64
 }
@@ -148,6 +151,9 @@ func takeSample(ctx context.Context, s *stack.Stack, m *monitor) (sample, error)
 	if sm.rss, err = m.status("VmRSS"); err != nil {
 		return sample{}, err
 	}
+	if sm.rssFile, err = m.status("RssFile"); err != nil {
+		return sample{}, err
+	}
 	return sm, nil
 }
 
@@ -161,7 +167,7 @@ type steady struct {
 	reconcilesSec float64
 	writesPerMin  map[string]float64
 	cpu           float64 // cores
-	rss           int64
+	rss, rssFile  int64
 	goroutines    float64
 	heap          int64
 }
@@ -170,7 +176,7 @@ type steady struct {
 func (s sample) since(b sample) steady {
 	span := s.at.Sub(b.at)
 	mins := span.Minutes()
-	st := steady{span: span, callsPerMin: map[string]float64{}, writesPerMin: map[string]float64{}, rss: s.rss, goroutines: s.goroutines, heap: int64(s.heap)}
+	st := steady{span: span, callsPerMin: map[string]float64{}, writesPerMin: map[string]float64{}, rss: s.rss, rssFile: s.rssFile, goroutines: s.goroutines, heap: int64(s.heap)}
 	for a, c := range s.calls {
 		if d := c - b.calls[a]; d > 0 {
 			st.callsPerMin[a] = float64(d) / mins

@@ -20,7 +20,7 @@ type result struct {
 	// taggedImport is when EC2 showed every imported gateway with its
 	// ownership tags, after the import was applied.
 	taggedImport time.Duration
-	readyCreate              time.Duration
+	readyCreate  time.Duration
 	// createRate is the creations a second between the first and the last
 	// new external name.
 	createRate float64
@@ -59,14 +59,14 @@ func (r result) line() string {
 // state's EC2 calls by action and API server writes by verb and resource.
 func table(rs []result) string {
 	var b strings.Builder
-	b.WriteString("| N | mode | import Ready | imports tagged | create Ready | creations/s past the burst (budget 0.5) | throttled conditions | misleading Ready | detection p50/p99/max | new ID p50/p99/max | heals ≤60s | EC2 calls/min | reconciles/s | API writes/min | RSS | heap in use | peak RSS | CPU | goroutines |\n")
+	b.WriteString("| N | mode | import Ready | imports tagged | create Ready | creations/s past the burst (budget 0.5) | throttled conditions | misleading Ready | detection p50/p99/max | new ID p50/p99/max | heals ≤60s | EC2 calls/min | reconciles/s | API writes/min | RSS (of it files) | heap in use | peak RSS | CPU | goroutines |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rs {
-		fmt.Fprintf(&b, "| %d | %s | %.1fs (%d) | %.0fs | %.1fs (%d) | %.2f (%.0f%%) | %d | %d | %s | %s | %d/%d | %.1f | %.2f | %.1f | %.0f MiB | %.0f MiB | %.0f MiB | %.0f%% | %.0f |\n",
+		fmt.Fprintf(&b, "| %d | %s | %.1fs (%d) | %.0fs | %.1fs (%d) | %.2f (%.0f%%) | %d | %d | %s | %s | %d/%d | %.1f | %.2f | %.1f | %.0f MiB (%.0f) | %.0f MiB | %.0f MiB | %.0f%% | %.0f |\n",
 			r.n, r.mode, r.readyImport.Seconds(), r.n-r.create, r.taggedImport.Seconds(), r.readyCreate.Seconds(), r.create, r.createRate, 100*r.createRate/createRefill,
 			r.throttled, r.misleading, summary(r.detect), summary(r.newID), within(r.newID, healWindow), r.deleted,
 			sum(r.steady.callsPerMin), r.steady.reconcilesSec, sum(r.steady.writesPerMin),
-			mib(r.steady.rss), mib(r.steady.heap), mib(r.peakRSS), 100*r.steady.cpu, r.steady.goroutines)
+			mib(r.steady.rss), mib(r.steady.rssFile), mib(r.steady.heap), mib(r.peakRSS), 100*r.steady.cpu, r.steady.goroutines)
 	}
 	b.WriteString("\nsteady state, per minute:\n")
 	for _, r := range rs {
