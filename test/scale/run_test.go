@@ -56,12 +56,11 @@ type run struct {
 	subnet string
 	// account holds the run's gateways in ec2sim.
 	account string
-	// imported are the IDs of the imported gateways, and importBegin when
-	// their NATGateways were applied.
-	imported    []string
-	importBegin time.Time
-	tl          *timeline
-	res         result
+	// tagged is closed once every imported gateway carries its ownership
+	// tag, with res.taggedImport set.
+	tagged chan struct{}
+	tl     *timeline
+	res    result
 }
 
 // runBench starts a stack for c, measures, and stops the stack.
@@ -168,7 +167,8 @@ func (r *run) imports() {
 		meta.SetExternalName(gw, ids[i])
 		return r.cl.Create(ctx, gw)
 	})
-	r.imported, r.importBegin = ids, begin
+	r.tagged = make(chan struct{})
+	go r.watchTagged(ids, begin)
 	r.res.applyImport = time.Since(begin)
 	r.res.readyImport = r.waitReady("import-", n, begin)
 	r.t.Logf("%d imported NATGateways applied in %s, Ready after %s", n, r.res.applyImport.Round(time.Millisecond), r.res.readyImport.Round(time.Millisecond))
@@ -226,42 +226,51 @@ func (r *run) waitReady(prefix string, n int, begin time.Time) time.Duration {
 	}
 }
 
-// waitTagged waits until EC2 shows every imported gateway with its
-// ownership tag, which the provider writes in the background at the pace of
-// the CreateTags budget once the NATGateways are Ready, and records how long
-// after the import that was. Until then an imported gateway is not in the
-// inventory's listing, which lists only gateways with ownership tags, so
-// gateways are deleted out of band only after it.
-func (r *run) waitTagged() {
+// watchTagged reads ec2sim's state every second until every gateway of ids
+// carries its ownership tag, which the provider writes in the background at
+// the pace of the CreateTags budget once the NATGateways are Ready, then
+// records how long after begin that was and closes r.tagged.
+func (r *run) watchTagged(ids []string, begin time.Time) {
 	ctx := r.t.Context()
-	deadline := time.Now().Add(readyTimeout)
-	for {
+	for ctx.Err() == nil {
 		st, err := r.stk.EC2Sim.Admin.State(ctx, r.account, stack.DefaultRegion)
-		if err != nil {
-			r.t.Fatal(err)
-		}
-		tagged := map[string]bool{}
-		for _, rs := range st.Regions {
-			for _, gw := range rs.NatGateways {
-				_, ok := gw.Tags[ec2client.TagUID]
-				tagged[gw.ID] = ok
-			}
-		}
-		left := 0
-		for _, id := range r.imported {
-			if !tagged[id] {
-				left++
-			}
-		}
-		if left == 0 {
-			r.res.taggedImport = time.Since(r.importBegin)
-			r.t.Logf("%d imported gateways tagged %s after their NATGateways were applied", len(r.imported), r.res.taggedImport.Round(time.Second))
+		if err == nil && allTagged(st, ids) {
+			r.res.taggedImport = time.Since(begin)
+			close(r.tagged)
 			return
 		}
-		if time.Now().After(deadline) {
-			r.t.Fatalf("%d of %d imported gateways without ownership tags after %s", left, len(r.imported), readyTimeout)
-		}
 		time.Sleep(time.Second)
+	}
+}
+
+// allTagged reports whether st shows every gateway of ids with its
+// ownership tag.
+func allTagged(st ec2sim.State, ids []string) bool {
+	tagged := map[string]bool{}
+	for _, rs := range st.Regions {
+		for _, gw := range rs.NatGateways {
+			_, ok := gw.Tags[ec2client.TagUID]
+			tagged[gw.ID] = ok
+		}
+	}
+	for _, id := range ids {
+		if !tagged[id] {
+			return false
+		}
+	}
+	return true
+}
+
+// waitTagged waits until every imported gateway is tagged. Until then an
+// imported gateway is not in the inventory's listing, which lists only
+// gateways with ownership tags, so gateways are deleted out of band only
+// after it.
+func (r *run) waitTagged() {
+	select {
+	case <-r.tagged:
+		r.t.Logf("%d imported gateways tagged %s after their NATGateways were applied", r.c.n-r.c.create, r.res.taggedImport.Round(time.Second))
+	case <-time.After(readyTimeout):
+		r.t.Fatalf("imported gateways still without ownership tags after %s", readyTimeout)
 	}
 }
 
