@@ -114,7 +114,7 @@ func TestTagger(t *testing.T) {
 					owners = append(owners, (<-tg.events).Object.String())
 				}
 			}
-			var resubmit []bool
+			resubmit := make([]bool, 0, 2)
 			for _, id := range []string{"nat-1", "nat-2"} {
 				resubmit = append(resubmit, tg.submit(k, log.api(), cr, id, tags))
 			}
