@@ -21,10 +21,11 @@ import (
 	"github.com/egresskit/provider-aws-egress/internal/ec2sim"
 )
 
-// TestSimulatorInventoryEnqueuesDeletedGateway deletes a gateway outside
-// Crossplane and checks that the inventory's next listing, one interval
-// later on a fake clock, enqueues its NATGateway, whose reconcile then
-// replaces the gateway with no describe of its own.
+// TestSimulatorInventoryEnqueuesDeletedGateway checks that the listing that
+// first holds a gateway enqueues its NATGateway once, then deletes the
+// gateway outside Crossplane and checks that the inventory's next listing,
+// one interval later on a fake clock, enqueues the NATGateway, whose
+// reconcile then replaces the gateway with no describe of its own.
 func TestSimulatorInventoryEnqueuesDeletedGateway(t *testing.T) {
 	env := newSimEnv(t, ec2sim.Durations{Retention: time.Hour})
 	ctx, cancel := context.WithCancel(env.ctx)
@@ -63,8 +64,19 @@ func TestSimulatorInventoryEnqueuesDeletedGateway(t *testing.T) {
 		gw, ok := inv.Get(clusterKey, env.api, first)
 		return ok && gw.State == "available"
 	})
+	// A gateway new to the listing, as an imported one is once tagged, is
+	// reconciled once, as routine work, from the snapshot.
+	want := reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: "default", Name: "egress-a"}}
+	if diff := cmp.Diff(want, next(t, q)); diff != "" {
+		t.Fatalf("a listing of a new, available gateway must enqueue its NATGateway: -want, +got:\n%s", diff)
+	}
 	if q.Len() != 0 {
-		t.Fatalf("a listing of a new, available gateway must enqueue nothing; %d queued", q.Len())
+		t.Fatalf("a listing of a new, available gateway must enqueue its NATGateway once; %d more queued", q.Len())
+	}
+	before := describes(t, env)
+	env.reconcile()
+	if got := describes(t, env) - before; got != 0 {
+		t.Errorf("DescribeNatGateways calls of the reconcile of a gateway new to the listing: want 0 (served from the snapshot), got %d", got)
 	}
 
 	if err := env.sim.DeleteNatGateway(env.ctx, first, true); err != nil {
@@ -72,7 +84,6 @@ func TestSimulatorInventoryEnqueuesDeletedGateway(t *testing.T) {
 	}
 	clk.Step(DefaultInventoryInterval)
 	got := next(t, q)
-	want := reconcile.Request{NamespacedName: ktypes.NamespacedName{Namespace: "default", Name: "egress-a"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("the listing one interval after the deletion must enqueue the NATGateway: -want, +got:\n%s", diff)
 	}
@@ -80,7 +91,7 @@ func TestSimulatorInventoryEnqueuesDeletedGateway(t *testing.T) {
 	// Past the reconciler's creation grace period, as in the other
 	// simulator tests.
 	env.advance(time.Minute)
-	before := describes(t, env)
+	before = describes(t, env)
 	cr := env.reconcile()
 	second := meta.GetExternalName(cr)
 	if second == first || second == "" {
