@@ -239,7 +239,10 @@ func (r *run) watchTagged(ids []string, begin time.Time) {
 			close(r.tagged)
 			return
 		}
-		time.Sleep(time.Second)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
 	}
 }
 

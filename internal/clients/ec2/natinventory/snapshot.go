@@ -90,7 +90,8 @@ func changes(prev, next map[string]types.NatGateway) []Change {
 	}
 	for id, gw := range next {
 		old, seen := prev[id]
-		if !seen && gw.State != types.NatGatewayStatePending || seen && (alarming(gw.State) && old.State != gw.State || drifted(old, gw)) {
+		// drifted covers a gateway that became alarming: its state changed.
+		if seen && drifted(old, gw) || !seen && gw.State != types.NatGatewayStatePending {
 			add(gw, gw.State)
 		}
 	}
